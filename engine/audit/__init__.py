@@ -1,0 +1,1 @@
+"""The audit trail (CTS): every call writes a trace, chained by a keyed hash."""

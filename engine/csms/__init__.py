@@ -1,0 +1,1 @@
+"""The secret manager (CSMS): secrets, versions, stages, backup, rotation."""

@@ -1,0 +1,99 @@
+"""Database engine creation and the unit-of-work session scope.
+
+SQLite by default (WAL, `synchronous=FULL`, foreign keys on, a long busy timeout); write
+transactions start with `BEGIN IMMEDIATE`, so two processes never both read-then-write and
+fail with "database is locked" half way. PostgreSQL through a URL runs the same code; rows
+that must be claimed by one process use `SELECT ... FOR UPDATE` (`for_update()`).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Session, SQLModel, create_engine
+
+_WRITE = "dew_write"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, whatever the backend stores."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class Database:
+    """One SQLAlchemy engine plus read and write session factories."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+            _configure_sqlite(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        self.engine: SAEngine = engine
+        self._write_engine = engine.execution_options(**{_WRITE: True})
+
+    def create_all(self) -> None:
+        import engine.models  # noqa: F401  (registers every table)
+
+        with self._write_engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+
+    @contextmanager
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """A unit of work: commits once at the end, rolls back on any exception."""
+        s = Session(self._write_engine if write else self.engine, expire_on_commit=False)
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def new_session(self, write: bool = True) -> Session:
+        return Session(self._write_engine if write else self.engine, expire_on_commit=False)
+
+    def for_update(self, stmt: Any) -> Any:
+        """Lock selected rows on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the lock."""
+        return stmt if self.is_sqlite else stmt.with_for_update()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: SAEngine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,1 @@
+"""Secret events, local notification topics and the notification inbox."""

@@ -1,0 +1,229 @@
+"""`Engine`: the one way into dewtui's engine.
+
+Opens the data directory (root key + database), checks the database belongs to this root
+key, builds the services for the acting principal, and runs due work. The UI holds one
+Engine; scripts and tests do the same. `as_user()` gives a view acting as another user,
+sharing everything else.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlmodel import select
+
+from engine.clock import Clock, SystemClock
+from engine.config import Settings
+from engine.context import Context
+from engine.db import Database
+from engine.errors import DewError, SealedError
+from engine.hsm.rootkey import RootKeyFile, load_or_create_root_key
+from engine.hsm.seal import Hsm
+from engine.iam.bootstrap import ADMIN_USER, bootstrap
+from engine.iam.principal import Principal
+from engine.models.core import Account, Meta, User
+from engine.rand import SystemRng
+
+FINGERPRINT = "root_fingerprint"
+DB_FILE = "dew.db"
+
+
+def default_home() -> Path:
+    env = os.environ.get("DEW_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+    return Path(user_data_dir("dewtui", appauthor=False))
+
+
+class _Vault:
+    """Holds the root key (via the Hsm) once it is open; shared by all views of an Engine."""
+
+    def __init__(self, root: RootKeyFile, rng: SystemRng) -> None:
+        self.root = root
+        self.rng = rng
+        self.hsm: Hsm | None = Hsm(root.key, rng) if root.key is not None else None
+        self.lock = threading.Lock()
+
+
+class Engine:
+    """Facade over the services. Create with `Engine.open(...)`."""
+
+    def __init__(self, ctx: Context, home: Path) -> None:
+        self._ctx = ctx
+        self.home = home
+        self._services: dict[str, Any] = {}
+
+    # --- opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: str | Path | None = None, url: str | None = None, clock: Clock | None = None,
+             rng: SystemRng | None = None, settings: Settings | None = None,
+             passphrase: str | None = None, source: str = "api", run_due: bool = True) -> "Engine":
+        home = Path(home).expanduser() if home else default_home()
+        home.mkdir(parents=True, exist_ok=True)
+        try:
+            os.chmod(home, 0o700)
+        except OSError:
+            pass
+        url = url or os.environ.get("DEW_DATABASE_URL") or f"sqlite:///{home / DB_FILE}"
+        rng = rng or SystemRng()
+        clock = clock or SystemClock()
+        passphrase = passphrase if passphrase is not None else os.environ.get("DEW_PASSPHRASE")
+        root = load_or_create_root_key(home, passphrase, rng)
+        db = Database(url)
+        vault = _Vault(root, rng)
+        placeholder = Principal("", "", "", False)
+        ctx = Context(db=db, clock=clock, rng=rng, settings=settings or Settings(),
+                      principal=placeholder, source=source, vault=vault)
+        eng = cls(ctx, home)
+        if vault.hsm is not None:
+            try:
+                eng._start(run_due)
+            except BaseException:
+                db.dispose()
+                raise
+        return eng
+
+    def _start(self, run_due: bool) -> None:
+        db, hsm = self._ctx.db, self._ctx.hsm
+        fp = hsm.fingerprint()
+        if inspect(db.engine).has_table("meta"):
+            with db.session(write=False) as s:
+                row = s.get(Meta, FINGERPRINT)
+                if row is not None and row.value != fp:
+                    raise DewError("DEW.0005", "this database belongs to another root key: refusing to open it", 403)
+        db.create_all()
+        with db.session() as s:
+            row = s.get(Meta, FINGERPRINT)
+            if row is None:
+                s.add(Meta(name=FINGERPRINT, value=fp))
+            elif row.value != fp:
+                raise DewError("DEW.0005", "this database belongs to another root key: refusing to open it", 403)
+            bootstrap(s, self._ctx.rng, self._ctx.clock.now())
+        self._ctx = self._ctx.with_principal(self._principal(ADMIN_USER))
+        self._services.clear()  # rebuilt for the principal now known
+        if run_due:
+            self.run_due()
+
+    @property
+    def sealed(self) -> bool:
+        return self._ctx.vault.hsm is None
+
+    def unseal(self, passphrase: str) -> None:
+        vault = self._ctx.vault
+        with vault.lock:
+            if vault.hsm is not None:
+                return
+            key = vault.root.unseal(passphrase)
+            vault.hsm = Hsm(key, vault.rng)
+        try:
+            self._start(run_due=True)
+        except BaseException:
+            vault.hsm = None
+            raise
+
+    # --- principals --------------------------------------------------------------------
+    def _principal(self, name: str) -> Principal:
+        with self._ctx.db.session(write=False) as s:
+            u = s.exec(select(User).where(User.name == name)).first()
+            if u is None:
+                raise DewError("IAM.0404", f"no user named {name!r}", 404)
+            return Principal(u.user_id, u.name, u.domain_id, u.is_admin)
+
+    def as_user(self, name: str) -> "Engine":
+        """A view of this engine acting as user `name` (must exist: `iam.create_user`)."""
+        if self.sealed:
+            raise SealedError()
+        return Engine(self._ctx.with_principal(self._principal(name)), self.home)
+
+    def with_source(self, source: str) -> "Engine":
+        return Engine(replace(self._ctx, source=source), self.home)
+
+    def system(self) -> "Engine":
+        """The scheduler's principal: acts for the local account, traced as `system`."""
+        p = self._ctx.principal
+        return Engine(replace(self._ctx, principal=Principal("system", "system", p.domain_id, True),
+                              source="scheduler"), self.home)
+
+    @property
+    def principal(self) -> Principal:
+        return self._ctx.principal
+
+    @property
+    def account_name(self) -> str:
+        with self._ctx.db.session(write=False) as s:
+            acc = s.get(Account, self._ctx.principal.domain_id)
+            return acc.name if acc else ""
+
+    # --- services ----------------------------------------------------------------------
+    def _service(self, name: str, factory: Any) -> Any:
+        svc = self._services.get(name)
+        if svc is None:
+            svc = self._services[name] = factory(self._ctx)
+        return svc
+
+    @property
+    def kms(self):
+        from engine.kms.service import KmsService
+        return self._service("kms", KmsService)
+
+    @property
+    def csms(self):
+        from engine.csms.service import CsmsService
+        return self._service("csms", CsmsService)
+
+    @property
+    def events(self):
+        from engine.events.service import EventsService
+        return self._service("events", EventsService)
+
+    @property
+    def audit(self):
+        from engine.audit.service import AuditService
+        return self._service("audit", AuditService)
+
+    @property
+    def iam(self):
+        from engine.iam.service import IamService
+        return self._service("iam", IamService)
+
+    # --- time, due work ----------------------------------------------------------------
+    @property
+    def clock(self) -> Clock:
+        return self._ctx.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self._ctx.settings
+
+    @property
+    def context(self) -> Context:
+        return self._ctx
+
+    @property
+    def database_url(self) -> str:
+        return self._ctx.db.url
+
+    def now(self) -> datetime:
+        return self._ctx.clock.now()
+
+    def run_due(self, now: datetime | None = None):
+        """Do all due work at `now` (default: the clock's now). Idempotent."""
+        if self.sealed:
+            raise SealedError()
+        from engine.scheduler.jobs import run_due
+        return run_due(self.system(), now or self._ctx.clock.now())
+
+    def close(self) -> None:
+        self._ctx.db.dispose()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Principals, policies and the one permission decision every call goes through."""

@@ -1,0 +1,1 @@
+"""Key management: customer master keys, their material, crypto operations, grants."""

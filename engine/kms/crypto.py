@@ -1,0 +1,5 @@
+"""KMS cryptographic operations."""
+
+
+class KeyCrypto:
+    pass

@@ -1,0 +1,5 @@
+"""KMS grants."""
+
+
+class KeyGrants:
+    pass

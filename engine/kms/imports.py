@@ -1,0 +1,5 @@
+"""KMS importing key material (BYOK)."""
+
+
+class KeyImport:
+    pass

@@ -1,0 +1,5 @@
+"""KMS enable, disable, deletion, alias, description, listing, projects, quotas."""
+
+
+class KeyStateOps:
+    pass

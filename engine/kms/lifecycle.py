@@ -1,0 +1,114 @@
+"""Creating and describing keys; default keys. (States, listing and deletion: see keystate.py.)"""
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from engine.errors import DewError
+from engine.hsm.keygen import generate_material
+from engine.kms.defaults import default_alias, ensure_default_key
+from engine.kms.keyrows import ALIAS_RE, add_version, details, find_by_alias, key_tags, load_key
+from engine.kms.results import KeyDetails
+from engine.kms.specs import SPECS
+from engine.kms.states import KeyState
+from engine.models.kms import Cmk, KeyTag
+from engine.projects import require_project
+from engine.tags import normalize_tags
+
+
+def check_alias(alias: object) -> str:
+    if not isinstance(alias, str) or not ALIAS_RE.match(alias):
+        raise DewError("KMS.1101", f"invalid key alias {alias!r}: 1-255 of letters, digits, _ - : /", 400)
+    if alias.endswith("/default"):
+        raise DewError("KMS.1101", f"key alias {alias!r} is reserved: only default keys end in /default", 400)
+    return alias
+
+
+def check_description(description: object) -> str:
+    if description is None:
+        return ""
+    if not isinstance(description, str) or len(description) > 255:
+        raise DewError("KMS.1103", "key description must be at most 255 characters", 400)
+    return description
+
+
+def check_spec_usage(key_spec: object, key_usage: object, origin: object) -> tuple[str, str, str]:
+    if key_spec not in SPECS:
+        raise DewError("KMS.0308", f"invalid key_spec {key_spec!r}; one of {', '.join(SPECS)}", 400)
+    info = SPECS[key_spec]  # type: ignore[index]
+    usage = key_usage or info.usages[0]
+    if usage not in info.usages:
+        raise DewError("KMS.0308", f"key_usage {usage} does not fit key_spec {key_spec} "
+                                   f"(allowed: {', '.join(info.usages)})", 400)
+    if origin not in ("kms", "external"):
+        raise DewError("KMS.0308", f"invalid origin {origin!r}; kms or external", 400)
+    if origin == "external" and not info.importable:
+        raise DewError("KMS.0308", f"key_spec {key_spec} cannot have imported material", 400)
+    return str(key_spec), str(usage), str(origin)
+
+
+class KeyLifecycle:
+    def create_key(self, key_alias: str, key_spec: str = "AES_256", key_usage: str | None = None,
+                   key_description: str = "", origin: str = "kms",
+                   enterprise_project_id: str = "default", tags=None) -> KeyDetails:
+        material = None
+        try:  # generate outside the write lock (RSA-4096 takes up to ~1 s)
+            spec, _, org = check_spec_usage(key_spec, key_usage, origin)
+            if org == "kms":
+                material = generate_material(spec, self.ctx.rng)
+        except DewError:
+            pass  # refused again, audited, below
+        request = {"key_alias": key_alias, "key_spec": key_spec, "key_usage": key_usage,
+                   "key_description": key_description, "origin": origin,
+                   "enterprise_project_id": enterprise_project_id}
+        with self._call("createKey", "cmk", request=request) as call:
+            call.resource("", key_alias if isinstance(key_alias, str) else "")
+            call.authorize("kms:cmk:create")
+            domain = call.principal.domain_id
+            alias = check_alias(key_alias)
+            description = check_description(key_description)
+            spec, usage, org = check_spec_usage(key_spec, key_usage, origin)
+            project = require_project(call.s, domain, enterprise_project_id)
+            tag_items = normalize_tags(tags)
+            if len(tag_items) > self.ctx.settings.tags_per_resource:
+                raise DewError("KMS.0409", f"at most {self.ctx.settings.tags_per_resource} tags per key", 400)
+            if find_by_alias(call.s, domain, alias) is not None:
+                raise DewError("KMS.1104", f"key alias {alias!r} already exists", 400)
+            used = call.s.exec(select(func.count()).select_from(Cmk).where(
+                Cmk.domain_id == domain, Cmk.default_key == False)).one()  # noqa: E712
+            if used >= self.ctx.settings.key_quota:
+                raise DewError("KMS.1105", f"key quota reached: {used} of {self.ctx.settings.key_quota} custom keys", 400)
+            row = Cmk(key_id=self.ctx.rng.uuid(), domain_id=domain, key_alias=alias,
+                      key_description=description, key_spec=spec, key_usage=usage,
+                      key_state=(KeyState.ENABLED if org == "kms" else KeyState.PENDING_IMPORT).value,
+                      origin=org, enterprise_project_id=project, creation_date=call.now)
+            call.s.add(row)
+            call.s.flush()
+            call.resource(row.key_id, alias)
+            if org == "kms":
+                add_version(call.s, self.ctx.hsm, row, material or generate_material(spec, self.ctx.rng), call.now)
+            for k, v in tag_items:
+                call.s.add(KeyTag(key_id=row.key_id, tag_key=k, tag_value=v))
+            call.s.flush()
+            result = details(row, key_tags(call.s, row.key_id))
+            call.response = {"key_id": row.key_id, "key_state": row.key_state}
+            return result
+
+    def describe_key(self, key_id: str) -> KeyDetails:
+        with self._call("describeKey", "cmk", request={"key_id": key_id}) as call:
+            call.resource(key_id if isinstance(key_id, str) else "")
+            row = load_key(call.s, key_id)
+            call.resource(row.key_id, row.key_alias)
+            call.authorize("kms:cmk:get", key=row, grant_op="describe-key")
+            return details(row, key_tags(call.s, row.key_id))
+
+    def get_default_key(self, service: str) -> KeyDetails:
+        """`<service>/default`, created on the first call."""
+        alias = default_alias(service) if isinstance(service, str) else str(service)
+        with self._call("createKey", "cmk", request={"key_alias": alias}) as call:
+            call.resource("", alias)
+            call.authorize("kms:cmk:create")
+            row, _created = ensure_default_key(call.s, self.ctx.hsm, self.ctx.rng,
+                                               call.principal.domain_id, service, call.now)
+            call.resource(row.key_id, row.key_alias)
+            return details(row, key_tags(call.s, row.key_id))

@@ -1,0 +1,5 @@
+"""KMS key rotation."""
+
+
+class KeyRotation:
+    pass

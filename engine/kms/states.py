@@ -1,0 +1,88 @@
+"""Key states and the transition table: every state change reads `TRANSITIONS`.
+
+`TRANSITIONS[(state, action)] -> new state`; a missing pair is refused with the code in
+`REFUSAL` (or KMS.0210 when the key is pending deletion). `ALLOWED_OPS[state]` says what a
+key in that state may be used for (only Enabled keys do cryptography).
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from engine.errors import DewError
+
+
+class KeyState(str, Enum):
+    ENABLED = "2"
+    DISABLED = "3"
+    PENDING_DELETION = "4"
+    PENDING_IMPORT = "5"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_LABELS = {KeyState.ENABLED: "Enabled", KeyState.DISABLED: "Disabled",
+           KeyState.PENDING_DELETION: "Pending deletion", KeyState.PENDING_IMPORT: "Pending import"}
+
+E, D, PD, PI = KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETION, KeyState.PENDING_IMPORT
+
+ACTIONS = ("enable", "disable", "schedule_deletion", "cancel_deletion",
+           "cancel_deletion_without_material", "import_material", "delete_material")
+
+TRANSITIONS: dict[tuple[KeyState, str], KeyState] = {
+    (D, "enable"): E,
+    (E, "disable"): D,
+    (E, "schedule_deletion"): PD,
+    (D, "schedule_deletion"): PD,
+    (PI, "schedule_deletion"): PD,
+    (PD, "cancel_deletion"): D,
+    (PD, "cancel_deletion_without_material"): PI,
+    (PI, "import_material"): E,
+    (E, "delete_material"): PI,
+    (D, "delete_material"): PI,
+}
+
+REFUSAL: dict[str, tuple[str, str]] = {
+    "enable": ("KMS.1201", "the key is not disabled"),
+    "disable": ("KMS.1301", "the key is not enabled"),
+    "schedule_deletion": ("KMS.1402", "the key is already pending deletion"),
+    "cancel_deletion": ("KMS.1501", "the key is not pending deletion"),
+    "cancel_deletion_without_material": ("KMS.1501", "the key is not pending deletion"),
+    "import_material": ("KMS.0310", "the key is not pending import"),
+    "delete_material": ("KMS.2701", "key material can only be deleted from an enabled or disabled key"),
+}
+
+# what a key in each state may be used for
+ALLOWED_OPS: dict[KeyState, frozenset[str]] = {
+    E: frozenset({"crypto", "describe", "manage", "grant", "rotate"}),
+    D: frozenset({"describe", "manage"}),
+    PD: frozenset({"describe"}),
+    PI: frozenset({"describe", "manage", "import"}),
+}
+
+
+def next_state(state: KeyState | str, action: str, key_id: str = "") -> KeyState:
+    state = KeyState(state)
+    new = TRANSITIONS.get((state, action))
+    if new is not None:
+        return new
+    if state is PD and not action.startswith("cancel_deletion"):
+        raise DewError("KMS.0210", f"key {key_id} is pending deletion and cannot be changed", 400)
+    code, msg = REFUSAL[action]
+    raise DewError(code, f"{msg} (key {key_id} is {state.label})", 400)
+
+
+def require_usable(state: KeyState | str, key_id: str) -> None:
+    """Only Enabled keys do cryptography: Disabled → KMS.0209, Pending deletion → KMS.0210."""
+    state = KeyState(state)
+    if state is E:
+        return
+    if state is D:
+        raise DewError("KMS.0209", f"key {key_id} is disabled", 400)
+    if state is PD:
+        raise DewError("KMS.0210", f"key {key_id} is pending deletion and cannot be used", 400)
+    raise DewError("KMS.0310", f"key {key_id} is pending import: it has no key material", 400)

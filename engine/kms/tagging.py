@@ -1,0 +1,5 @@
+"""KMS key tags."""
+
+
+class KeyTagging:
+    pass

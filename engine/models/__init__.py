@@ -1,0 +1,2 @@
+"""SQLModel tables only, no behaviour. Importing this package registers every table."""
+from engine.models import core, kms, grants, imports, csms, events  # noqa: F401

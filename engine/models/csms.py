@@ -1,0 +1,1 @@
+"""csms tables (filled in by its service)."""

@@ -1,0 +1,1 @@
+"""events tables (filled in by its service)."""

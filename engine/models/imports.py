@@ -1,0 +1,1 @@
+"""imports tables (filled in by its service)."""

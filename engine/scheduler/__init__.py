@@ -1,0 +1,1 @@
+"""Due work: the jobs registry (`jobs.py`) and the APScheduler trigger (`runner.py`)."""

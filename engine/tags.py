@@ -1,0 +1,59 @@
+"""Tag rules shared by keys and secrets (SPEC §2 "Tags"): one validator for both."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+from engine.errors import DewError
+
+# letters (any script: CJK allowed), digits, space, _ - @ ; no leading/trailing space
+_TAG_CHARS = re.compile(r"^[\w \-@]*$", re.UNICODE)
+
+
+def _bad(code: str, msg: str) -> DewError:
+    return DewError(code, msg, 400)
+
+
+def validate_tag(key: str, value: str, family: str = "KMS") -> tuple[str, str]:
+    kcode, vcode = ("KMS.0406", "KMS.0405") if family == "KMS" else ("CSMS.0002", "CSMS.0002")
+    if not isinstance(key, str) or not 1 <= len(key) <= 128:
+        raise _bad(kcode, f"tag key must be 1-128 characters, got {len(key) if isinstance(key, str) else key!r}")
+    if key != key.strip():
+        raise _bad(kcode, f"tag key {key!r} must not start or end with a space")
+    if not _TAG_CHARS.match(key):
+        raise _bad(kcode, f"tag key {key!r} may contain only letters, digits, spaces, _ - @")
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or len(value) > 255:
+        raise _bad(vcode, f"tag value for {key!r} must be at most 255 characters")
+    if not _TAG_CHARS.match(value) or (value and value != value.strip()):
+        raise _bad(vcode, f"tag value for {key!r} may contain only letters, digits, spaces, _ - @ "
+                          "and no leading or trailing space")
+    return key, value
+
+
+def normalize_tags(tags: Mapping[str, str] | Iterable | None, family: str = "KMS") -> list[tuple[str, str]]:
+    """Accept {"k": "v"}, [("k","v")], [{"key": k, "value": v}] or Tag objects; validate each."""
+    if not tags:
+        return []
+    if isinstance(tags, Mapping):
+        items = list(tags.items())
+    else:
+        items = []
+        for t in tags:
+            if isinstance(t, Mapping):
+                items.append((t.get("key"), t.get("value", "")))
+            elif hasattr(t, "key"):
+                items.append((t.key, getattr(t, "value", "")))
+            else:
+                k, v = t
+                items.append((k, v))
+    seen: set[str] = set()
+    out = []
+    for k, v in items:
+        k, v = validate_tag(k, v, family)
+        if k in seen:
+            raise _bad("KMS.0412" if family == "KMS" else "CSMS.0002", f"tag key {k!r} given twice")
+        seen.add(k)
+        out.append((k, v))
+    return out
