@@ -1,6 +1,123 @@
-"""`eng.audit` (query, export and verification come with the audit issue)."""
-from engine.service import Service
+"""`eng.audit`: search, read, export and verify the audit trail (CTS).
+
+Reading the trail (list, count, show, head, verify) is not traced; exporting is
+(`exportTraces`). Queries see the caller's account and the retention window only.
+
+Error codes (CTS-style, the cloud documents none for these local operations):
+- `CTS.0002` (400) an invalid filter, page or saved head.
+- `CTS.0005` (400) the trace does not exist (or is outside retention / another account).
+- `CTS.0006` (400) the export would have more than 5000 rows: narrow the filters.
+- `CTS.0007` (400) the export file cannot be written.
+- `CTS.0302` (403) no permission: reading needs `cts:trace:list`, exporting
+  `cts:trace:export` (the account administrator has both).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from engine.audit import query
+from engine.audit.export import MAX_ROWS, render, write_private
+from engine.audit.verify import AuditHead, VerifyResult, current_head, verify_chain
+from engine.errors import DewError
+from engine.iam.decision import decide
+from engine.models.core import Account, AuditTrace
+from engine.service import Call, Service
 
 
 class AuditService(Service):
     family = "CTS"
+
+    def _may(self, s: Session, action: str, trace: str | None = None) -> None:
+        """Refuse (CTS.0302) unless allowed; with `trace`, the refusal of a read is audited."""
+        p = self.ctx.principal
+        if decide(s, p, action).allowed:
+            return
+        err = DewError("CTS.0302", f"{p.name} has no permission for {action}", 403)
+        if trace:
+            call = Call(self.ctx, None, self.family, "cts", {})  # type: ignore[arg-type]
+            call.response = {"error_code": err.code}
+            self._trace_alone(call, trace, "warning", err.code, err.message)
+        raise err
+
+    def _retention(self) -> int:
+        return self.ctx.settings.audit_retention_days
+
+    def list_traces(self, trace_name=None, resource_type=None, resource_id=None, resource_name=None,
+                    user=None, trace_rating=None, since=None, until=None, limit: int = 50,
+                    offset: int = 0) -> list[query.Trace]:
+        """Traces matching every given filter, newest first, paged in the database."""
+        f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
+                              trace_rating, since, until)
+        limit, offset = query.check_page(limit, offset)
+        with self._read() as s:
+            self._may(s, "cts:trace:list", "listTraces")
+            return query.page(s, f, self.ctx.principal.domain_id, self.ctx.clock.now(),
+                              self._retention(), limit, offset)
+
+    def count_traces(self, trace_name=None, resource_type=None, resource_id=None, resource_name=None,
+                     user=None, trace_rating=None, since=None, until=None) -> int:
+        f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
+                              trace_rating, since, until)
+        with self._read() as s:
+            self._may(s, "cts:trace:list", "listTraces")
+            return self._count(s, f)
+
+    def _count(self, s: Session, f: query.TraceFilter) -> int:
+        stmt = query.where(select(func.count()).select_from(AuditTrace), f,
+                           self.ctx.principal.domain_id, self.ctx.clock.now(), self._retention())
+        return int(s.exec(stmt).one())
+
+    def show_trace(self, trace_id: str) -> dict[str, Any]:
+        """One trace as the cloud's JSON (`trace_id`, `trace_name`, ..., `request`, `response`)."""
+        with self._read() as s:
+            self._may(s, "cts:trace:list", "showTrace")
+            stmt = query.where(select(AuditTrace), query.TraceFilter(), self.ctx.principal.domain_id,
+                               self.ctx.clock.now(), self._retention())
+            row = s.exec(stmt.where(AuditTrace.trace_id == trace_id)).first() \
+                if isinstance(trace_id, str) else None
+            if row is None:
+                raise DewError("CTS.0005", f"trace {trace_id!r} does not exist", 400)
+            acc = s.get(Account, row.domain_id)
+            return query.cloud_json(query.to_trace(row), acc.name if acc else "")
+
+    def export_csv(self, path: str, trace_name=None, resource_type=None, resource_id=None,
+                   resource_name=None, user=None, trace_rating=None, since=None,
+                   until=None) -> int:
+        """Write the query's result (≤ 5000 traces, newest first) to `path`; returns the row count."""
+        filters = dict(trace_name=trace_name, resource_type=resource_type, resource_id=resource_id,
+                       resource_name=resource_name, user=user, trace_rating=trace_rating,
+                       since=since, until=until)
+        request = {"path": str(path), **{k: v for k, v in filters.items() if v is not None}}
+        with self._call("exportTraces", "cts", request=request) as call:
+            self._may(call.s, "cts:trace:export")
+            if not isinstance(path, str) or not path:
+                raise DewError("CTS.0002", "the export path must be a file path", 400)
+            f = query.make_filter(**filters)
+            n = self._count(call.s, f)
+            if n > MAX_ROWS:
+                raise DewError("CTS.0006", f"the query matches {n} traces; an export holds at most "
+                                           f"{MAX_ROWS}: narrow the filters or the time range", 400)
+            rows = query.page(call.s, f, call.principal.domain_id, call.now, self._retention(),
+                              MAX_ROWS, 0)
+            target = write_private(path, render(rows), self.ctx.rng.hex_id(8))
+            call.resource("", target[-255:])
+            call.response = {"rows": len(rows)}
+            return len(rows)
+
+    def head(self) -> AuditHead:
+        """The newest trace's (seq, chain value): save it to detect removal of the newest traces."""
+        with self._read() as s:
+            self._may(s, "cts:trace:list", "verifyTraces")
+            return current_head(s, self.ctx.hsm.derive("audit-chain"))
+
+    def verify(self, expected_head: Any = None) -> VerifyResult:
+        """Recompute the whole chain; report the first trace altered, removed or inserted."""
+        saved = AuditHead.parse(expected_head) if expected_head is not None else None
+        with self._read() as s:
+            if not self.ctx.db.is_sqlite:  # one snapshot for the whole walk (set before any query)
+                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            self._may(s, "cts:trace:list", "verifyTraces")
+            return verify_chain(s, self.ctx.hsm.derive("audit-chain"), saved)

@@ -2,5 +2,59 @@
 
 Each job is a plain, idempotent function `job(engine, now)` that claims its rows in one
 write transaction, so two processes running it at once never do the same work twice.
+
+- `fire_version_expiry`: every secret version whose `expire_time` has passed and whose
+  expiry was not yet notified fires SECRET_VERSION_EXPIRED once; the record and the
+  `expiry_notified` flag commit together, so the event fires exactly once per expiry, even
+  when the app was closed at the time (the next run does it). The secrets service resets
+  the flag when a version's expiry time changes.
+- `prune_notification_records`: records older than `notification_retention_days` go.
 """
-DUE_JOBS: tuple = ()
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlmodel import select
+
+from engine.events.fire import fire_secret_event
+from engine.models.csms import Secret, SecretVersion
+from engine.models.events import NotificationRecord
+from engine.service import Call
+
+BATCH = 500
+
+
+def fire_version_expiry(engine, now: datetime) -> int:
+    ctx = engine.context
+    done = 0
+    while True:
+        with ctx.db.session() as s:  # BEGIN IMMEDIATE: claimed by exactly one process
+            stmt = ctx.db.for_update(
+                select(SecretVersion, Secret).join(Secret, Secret.secret_id == SecretVersion.secret_id)
+                .where(SecretVersion.expire_time != None,  # noqa: E711
+                       SecretVersion.expire_time <= now,
+                       SecretVersion.expiry_notified == False)  # noqa: E712
+                .order_by(SecretVersion.expire_time, SecretVersion.secret_id, SecretVersion.seq)
+                .limit(BATCH))
+            rows = s.exec(stmt).all()
+            call = Call(ctx, s, "CSMS", "csms", None)
+            call.now = now
+            for version, secret in rows:
+                fire_secret_event(call, secret, "SECRET_VERSION_EXPIRED", version.version_id)
+                version.expiry_notified = True
+                s.add(version)
+            done += len(rows)
+        if len(rows) < BATCH:
+            return done
+
+
+def prune_notification_records(engine, now: datetime) -> int:
+    ctx = engine.context
+    cutoff = now - timedelta(days=ctx.settings.notification_retention_days)
+    with ctx.db.session() as s:
+        result = s.exec(delete(NotificationRecord).where(NotificationRecord.create_time < cutoff))
+        return int(result.rowcount or 0)
+
+
+DUE_JOBS: tuple = (fire_version_expiry, prune_notification_records)

@@ -1,6 +1,281 @@
-"""`eng.events` (filled in by the events issue)."""
-from engine.service import Service
+"""`eng.events`: secret events and the local notification topics they deliver to.
+
+Error codes (cloud CSMS codes, cloud-api-notes §3):
+- `CSMS.0002` (400) an invalid value: event or topic name, event types (unknown, none,
+  duplicated), state, topic file; also a name that is already taken.
+- `CSMS.0003` (400) the request cannot be done in the current state: deleting an event a
+  secret still subscribes to, or a topic an event still notifies.
+- `CSMS.0005` (400) the event, topic or notification record does not exist.
+- `CSMS.0202` (400) the number of events has reached the upper limit (30, a setting).
+- `CSMS.0302` (403) no permission (`csms:event:create|get|list|update|delete`).
+
+Events and topics belong to the caller's account (domain). Listings are unaudited reads;
+every change goes through `_call` and is traced.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from engine.errors import DewError
+from engine.events.catalog import BY_NAME, EVENT_TYPES, NAME_RE, STATES, TARGET_TYPE, ENABLED, DISABLED
+from engine.events.inbox import Inbox
+from engine.events.results import Notification, SecretEventInfo, TopicInfo
+from engine.iam.decision import authorize
+from engine.models.csms import Secret
+from engine.models.events import SecretEvent, Topic
+from engine.service import Call, Service
+
+MAX_TYPES = 12
 
 
-class EventsService(Service):
+def bad(message: str) -> DewError:
+    return DewError("CSMS.0002", message, 400)
+
+
+def check_name(name: object, what: str) -> str:
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise bad(f"invalid {what} name {name!r}: 1-64 of letters, digits, _ -")
+    return name
+
+
+def check_types(event_types: object) -> str:
+    """Comma-joined types in the catalog's order; refuses unknown, none or duplicates."""
+    if isinstance(event_types, str) or not isinstance(event_types, Iterable):
+        raise bad("event_types must be a list of event types")
+    items = list(event_types)
+    if not items or len(items) > MAX_TYPES:
+        raise bad(f"an event listens to 1-{MAX_TYPES} event types")
+    for t in items:
+        if t not in BY_NAME:
+            raise bad(f"unknown event type {t!r}; one of {', '.join(BY_NAME)}")
+    if len(set(items)) != len(items):
+        raise bad("event_types must not contain duplicates")
+    return ",".join(t.name for t in EVENT_TYPES if t.name in items)
+
+
+def check_state(state: object) -> str:
+    if state not in STATES:
+        raise bad(f"invalid state {state!r}; ENABLED or DISABLED")
+    return str(state)
+
+
+def check_file(file: object) -> str:
+    if file is None or file == "":
+        return ""
+    if not isinstance(file, str) or "\x00" in file:
+        raise bad("the topic file must be a path")
+    path = os.path.abspath(os.path.expanduser(file))
+    if os.path.isdir(path):
+        raise bad(f"the topic file {path} is a directory")
+    return path
+
+
+def topic_name_of(notification: object) -> str:
+    """`notification` is a topic name, or the cloud's `{"target_name": ...}` object."""
+    if isinstance(notification, dict):
+        notification = notification.get("target_name") or notification.get("name")
+    if not isinstance(notification, str) or not notification:
+        raise bad("notification must name a topic")
+    return notification
+
+
+def find_topic(s: Session, domain: str, name: str) -> Topic:
+    row = s.exec(select(Topic).where(Topic.domain_id == domain, Topic.name == name)).first()
+    if row is None:
+        raise DewError("CSMS.0005", f"topic {name!r} does not exist", 400)
+    return row
+
+
+def find_event(s: Session, domain: str, name: object) -> SecretEvent:
+    row = None
+    if isinstance(name, str):
+        row = s.exec(select(SecretEvent).where(SecretEvent.domain_id == domain,
+                                               SecretEvent.name == name)).first()
+    if row is None:
+        raise DewError("CSMS.0005", f"event {name!r} does not exist", 400)
+    return row
+
+
+def subscribers(s: Session, domain: str, event_name: str) -> list[str]:
+    """Secrets (any state but deleted) subscribed to `event_name`."""
+    return list(s.exec(select(Secret.name).where(
+        Secret.domain_id == domain, Secret.event_subscriptions == event_name,
+        Secret.state != "DELETED").order_by(Secret.name)).all())
+
+
+def trace_refusal(svc: Any, trace: str, resource_type: str, request: dict, err: DewError) -> None:
+    """Audit a refused read (no transaction of its own is open: the trace gets one)."""
+    call = Call(svc.ctx, None, svc.family, resource_type, request)  # type: ignore[arg-type]
+    call.response = {"error_code": err.code}
+    svc._trace_alone(call, trace, "warning", err.code, err.message)
+
+
+def event_info(s: Session, ev: SecretEvent, topic: Topic | None = None) -> SecretEventInfo:
+    topic = topic or s.get(Topic, ev.topic_id)
+    return SecretEventInfo(
+        name=ev.name, event_id=ev.event_id, event_types=tuple(t for t in ev.event_types.split(",") if t),
+        state=ev.state, create_time=ev.create_time, update_time=ev.update_time,
+        notification=Notification(TARGET_TYPE, ev.topic_id, topic.name if topic else ""),
+        topic_file=topic.file if topic else "",
+        subscribers=len(subscribers(s, ev.domain_id, ev.name)))
+
+
+class EventsService(Inbox, Service):
     family = "CSMS"
+
+    @contextmanager
+    def _reading(self, action: str, trace: str | None, request: dict | None = None) -> Iterator[Session]:
+        """An authorized read (not traced); with `trace`, any refusal of it is audited."""
+        try:
+            with self._read() as s:
+                authorize(s, self.ctx.principal, action, family=self.family)
+                yield s
+        except DewError as e:
+            if trace:
+                trace_refusal(self, trace, "csms", request or {}, e)
+            raise
+
+    # --- topics ------------------------------------------------------------------------
+    def create_topic(self, name: str, file: str | None = None) -> TopicInfo:
+        with self._call("createTopic", "csms", request={"name": name, "file": file}) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            call.authorize("csms:event:create")
+            domain = call.principal.domain_id
+            check_name(name, "topic")
+            path = check_file(file)
+            if call.s.exec(select(Topic).where(Topic.domain_id == domain, Topic.name == name)).first():
+                raise bad(f"topic {name!r} already exists")
+            row = Topic(topic_id=self.ctx.rng.uuid(), domain_id=domain, name=name, file=path,
+                        created=call.now)
+            call.s.add(row)
+            call.s.flush()
+            call.resource(row.topic_id, name)
+            call.response = {"topic_id": row.topic_id}
+            return TopicInfo(row.topic_id, row.name, row.file, row.created)
+
+    def list_topics(self) -> list[TopicInfo]:
+        with self._reading("csms:event:list", "listTopics") as s:
+            domain = self.ctx.principal.domain_id
+            used: dict[str, list[str]] = {}
+            for ev_name, topic_id in s.exec(select(SecretEvent.name, SecretEvent.topic_id)
+                                            .where(SecretEvent.domain_id == domain)
+                                            .order_by(SecretEvent.name)).all():
+                used.setdefault(topic_id, []).append(ev_name)
+            rows = s.exec(select(Topic).where(Topic.domain_id == domain).order_by(Topic.name)).all()
+            return [TopicInfo(t.topic_id, t.name, t.file, t.created, tuple(used.get(t.topic_id, ())))
+                    for t in rows]
+
+    def delete_topic(self, name: str) -> None:
+        with self._call("deleteTopic", "csms", request={"name": name}) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            call.authorize("csms:event:delete")
+            row = find_topic(call.s, call.principal.domain_id, name)
+            call.resource(row.topic_id, row.name)
+            users = call.s.exec(select(SecretEvent.name).where(SecretEvent.topic_id == row.topic_id)
+                                .order_by(SecretEvent.name)).all()
+            if users:
+                raise DewError("CSMS.0003", f"topic {name!r} is still used by event(s) "
+                                            f"{', '.join(users[:5])}: change or delete them first", 400)
+            call.s.delete(row)
+
+    # --- events --------------------------------------------------------------------------
+    def create_secret_event(self, name: str, event_types: Any, state: str = ENABLED,
+                            notification: Any = None) -> SecretEventInfo:
+        request = {"name": name, "event_types": list(event_types) if isinstance(event_types, (list, tuple)) else event_types,
+                   "state": state, "notification": notification}
+        with self._call("createSecretEvent", "csms", request=request) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            call.authorize("csms:event:create")
+            domain = call.principal.domain_id
+            check_name(name, "event")
+            types = check_types(event_types)
+            st = check_state(state)
+            topic = find_topic(call.s, domain, topic_name_of(notification))
+            if call.s.exec(select(SecretEvent).where(SecretEvent.domain_id == domain,
+                                                     SecretEvent.name == name)).first():
+                raise bad(f"event {name!r} already exists")
+            used = call.s.exec(select(func.count()).select_from(SecretEvent)
+                               .where(SecretEvent.domain_id == domain)).one()
+            quota = self.ctx.settings.events_quota
+            if used >= quota:
+                raise DewError("CSMS.0202", f"event quota reached: {used} of {quota} events", 400)
+            ev = SecretEvent(event_id=self.ctx.rng.uuid(), domain_id=domain, name=name,
+                             event_types=types, state=st, topic_id=topic.topic_id,
+                             create_time=call.now, update_time=call.now)
+            call.s.add(ev)
+            call.s.flush()
+            call.resource(ev.event_id, name)
+            call.response = {"event_id": ev.event_id, "state": st}
+            return event_info(call.s, ev, topic)
+
+    def list_secret_events(self) -> list[SecretEventInfo]:
+        with self._reading("csms:event:list", "listSecretEvents") as s:
+            domain = self.ctx.principal.domain_id
+            topics = {t.topic_id: t for t in s.exec(select(Topic).where(Topic.domain_id == domain)).all()}
+            counts = dict(s.exec(select(Secret.event_subscriptions, func.count())
+                                 .where(Secret.domain_id == domain, Secret.event_subscriptions != "",
+                                        Secret.state != "DELETED")
+                                 .group_by(Secret.event_subscriptions)).all())
+            rows = s.exec(select(SecretEvent).where(SecretEvent.domain_id == domain)
+                          .order_by(SecretEvent.name)).all()
+            out = []
+            for ev in rows:
+                topic = topics.get(ev.topic_id)
+                out.append(SecretEventInfo(
+                    name=ev.name, event_id=ev.event_id,
+                    event_types=tuple(t for t in ev.event_types.split(",") if t), state=ev.state,
+                    create_time=ev.create_time, update_time=ev.update_time,
+                    notification=Notification(TARGET_TYPE, ev.topic_id, topic.name if topic else ""),
+                    topic_file=topic.file if topic else "", subscribers=int(counts.get(ev.name, 0))))
+            return out
+
+    def show_secret_event(self, name: str) -> SecretEventInfo:
+        with self._reading("csms:event:get", "showSecretEvent", {"name": name}) as s:
+            return event_info(s, find_event(s, self.ctx.principal.domain_id, name))
+
+    def update_secret_event(self, name: str, event_types: Any = None, state: str | None = None,
+                            notification: Any = None) -> SecretEventInfo:
+        request = {"name": name, "event_types": list(event_types) if isinstance(event_types, (list, tuple)) else event_types,
+                   "state": state, "notification": notification}
+        with self._call("updateSecretEvent", "csms", request=request) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            call.authorize("csms:event:update")
+            domain = call.principal.domain_id
+            ev = find_event(call.s, domain, name)
+            call.resource(ev.event_id, ev.name)
+            if event_types is not None:
+                ev.event_types = check_types(event_types)
+            if state is not None:
+                ev.state = check_state(state)
+            if notification is not None:
+                ev.topic_id = find_topic(call.s, domain, topic_name_of(notification)).topic_id
+            ev.update_time = call.now
+            call.s.add(ev)
+            call.s.flush()
+            call.response = {"state": ev.state, "event_types": ev.event_types}
+            return event_info(call.s, ev)
+
+    def enable_secret_event(self, name: str) -> SecretEventInfo:
+        return self.update_secret_event(name, state=ENABLED)
+
+    def disable_secret_event(self, name: str) -> SecretEventInfo:
+        return self.update_secret_event(name, state=DISABLED)
+
+    def delete_secret_event(self, name: str) -> None:
+        with self._call("deleteSecretEvent", "csms", request={"name": name}) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            call.authorize("csms:event:delete")
+            domain = call.principal.domain_id
+            ev = find_event(call.s, domain, name)
+            call.resource(ev.event_id, ev.name)
+            users = subscribers(call.s, domain, ev.name)
+            if users:
+                more = f" and {len(users) - 5} more" if len(users) > 5 else ""
+                raise DewError("CSMS.0003", f"event {name!r} is still subscribed by secret(s) "
+                                            f"{', '.join(users[:5])}{more}: unsubscribe them first", 400)
+            call.s.delete(ev)

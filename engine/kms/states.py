@@ -70,7 +70,7 @@ def next_state(state: KeyState | str, action: str, key_id: str = "") -> KeyState
     new = TRANSITIONS.get((state, action))
     if new is not None:
         return new
-    if state is PD and not action.startswith("cancel_deletion"):
+    if state is PD and not action.startswith("cancel_deletion") and action != "schedule_deletion":
         raise DewError("KMS.0210", f"key {key_id} is pending deletion and cannot be changed", 400)
     code, msg = REFUSAL[action]
     raise DewError(code, f"{msg} (key {key_id} is {state.label})", 400)

@@ -1,5 +1,105 @@
-"""KMS key tags."""
+"""Key tags: add (or edit the value of) one tag, delete one, batch add/delete, list.
+
+The rules (characters, lengths) live in `engine/tags.py`, shared with secrets; the cap is
+`settings.tags_per_resource` (20). Default keys cannot be tagged (KMS.0211). A batch is all
+or nothing: it runs in one transaction and any refusal rolls every change of it back.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from engine.errors import DewError
+from engine.iam.decision import authorize
+from engine.kms.keyrows import key_tags, load_key
+from engine.kms.keystate import on_key, refuse_default, trace_refusal
+from engine.kms.results import Tag
+from engine.models.kms import KeyTag
+from engine.tags import normalize_tags, validate_tag
+
+BATCH_TRACES = {"create": "batchCreateKeyTags", "delete": "batchDeleteKeyTags"}
+
+
+def _existing(s: Session, key_id: str) -> dict[str, KeyTag]:
+    return {r.tag_key: r for r in s.exec(select(KeyTag).where(KeyTag.key_id == key_id)).all()}
+
+
+def _upsert(s: Session, key_id: str, items: list[tuple[str, str]], cap: int) -> None:
+    """Add tags or change the value of existing ones; refuse (KMS.0409) past the cap."""
+    have = _existing(s, key_id)
+    new = [k for k, _ in items if k not in have]
+    if len(have) + len(new) > cap:
+        raise DewError("KMS.0409", f"tag quota reached: a key has at most {cap} tags "
+                                   f"({len(have)} present, {len(new)} new)", 400)
+    for k, v in items:
+        row = have.get(k) or KeyTag(key_id=key_id, tag_key=k)
+        row.tag_value = v
+        s.add(row)
+    s.flush()
+
+
+def _remove(s: Session, key_id: str, keys: list[str]) -> None:
+    have = _existing(s, key_id)
+    missing = [k for k in keys if k not in have]
+    if missing:
+        raise DewError("KMS.0416", f"tag {missing[0]!r} does not exist on key {key_id}", 404)
+    for k in keys:
+        s.delete(have[k])
+    s.flush()
+
+
+def _delete_items(tags: Any) -> list[tuple[str, str]]:
+    """For deletion the value is optional: accept plain tag keys as well as key/value forms."""
+    if isinstance(tags, (list, tuple)) and all(isinstance(t, str) for t in tags):
+        tags = [(t, "") for t in tags]
+    return normalize_tags(tags)
 
 
 class KeyTagging:
-    pass
+    def create_key_tag(self, key_id: str, key: str, value: str = "") -> tuple[Tag, ...]:
+        """Add a tag, or change the value of the key's existing tag `key`. → all its tags."""
+        with on_key(self, "createKeyTag", key_id, "kms:cmkTag:create",
+                    {"tag": {"key": key, "value": value}}) as (call, row):
+            refuse_default(row, "tagging")
+            k, v = validate_tag(key, value)
+            _upsert(call.s, row.key_id, [(k, v)], self.ctx.settings.tags_per_resource)
+            return key_tags(call.s, row.key_id)
+
+    def delete_key_tag(self, key_id: str, key: str) -> tuple[Tag, ...]:
+        with on_key(self, "deleteKeyTag", key_id, "kms:cmkTag:delete", {"tag_key": key}) as (call, row):
+            refuse_default(row, "tagging")
+            if not isinstance(key, str):
+                raise DewError("KMS.0406", f"invalid tag key {key!r}", 400)
+            _remove(call.s, row.key_id, [key])
+            return key_tags(call.s, row.key_id)
+
+    def batch_key_tags(self, key_id: str, tags: Any, action: str) -> tuple[Tag, ...]:
+        """action "create" (add or edit values) or "delete"; all or nothing. → all its tags."""
+        trace = BATCH_TRACES["delete"] if action == "delete" else BATCH_TRACES["create"]
+        request = {"action": action, "tags": tags if isinstance(tags, (list, tuple, dict)) else str(tags)}
+        with on_key(self, trace, key_id, "kms:cmkTag:batch", request) as (call, row):
+            if action not in BATCH_TRACES:
+                raise DewError("KMS.0404", f"invalid tag action {action!r}; create or delete", 400)
+            refuse_default(row, "tagging")
+            items = _delete_items(tags) if action == "delete" else normalize_tags(tags)
+            if not items:
+                raise DewError("KMS.0401", "the tag list is empty", 400)
+            if action == "create":
+                _upsert(call.s, row.key_id, items, self.ctx.settings.tags_per_resource)
+            else:
+                _remove(call.s, row.key_id, [k for k, _ in items])
+            return key_tags(call.s, row.key_id)
+
+    def list_key_tags(self, key_id: str) -> tuple[Tag, ...]:
+        """The key's tags, sorted by tag key (read-only, unaudited; refusals audited)."""
+        try:
+            with self._read() as s:
+                row = load_key(s, key_id)
+                authorize(s, self.ctx.principal, "kms:cmkTag:list", key_id=row.key_id,
+                          key_domain=row.domain_id)
+                return key_tags(s, row.key_id)
+        except DewError as e:
+            trace_refusal(self, "listKeyTags", {"key_id": key_id}, e,
+                          key_id if isinstance(key_id, str) else "")
+            raise

@@ -25,9 +25,10 @@ class Secret(SQLModel, table=True):
     event_subscriptions: str = Field(default="", index=True, max_length=64)  # event name or ""
     auto_rotation: bool = False
     rotation_period: str = Field(default="", max_length=16)  # e.g. "30d", "6h"
-    rotation_generator: str = Field(default="")  # JSON
+    rotation_generator: str = Field(default="")  # hex of the generator JSON sealed under the root key
     rotation_time: datetime | None = Field(default=None, sa_type=UTCDateTime)  # last rotation
     next_rotation_time: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    rotation_error: str = Field(default="")  # why the last due rotation failed, "" if it did not
     version_counter: int = 0  # last version number handed out (v1, v2, ...)
 
 

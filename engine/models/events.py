@@ -36,11 +36,13 @@ class SecretEvent(SQLModel, table=True):
 class NotificationRecord(SQLModel, table=True):
     __tablename__ = "notification_record"
     record_id: str = Field(primary_key=True, max_length=36)
+    seq: int = Field(default=0, index=True)  # delivery order within the domain (newest = highest)
     domain_id: str = Field(index=True, max_length=64)
     event_name: str = Field(index=True, max_length=64)
     trigger_event_type: str = Field(index=True, max_length=32)
     level: str = Field(default="normal", max_length=16)  # normal | warning
     secret_name: str = Field(index=True, max_length=64)
+    secret_id: str = Field(default="", max_length=36)
     secret_type: str = Field(default="COMMON", max_length=16)
     version_id: str = Field(default="", max_length=16)
     create_time: datetime = Field(sa_type=UTCDateTime, index=True)

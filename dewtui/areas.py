@@ -1,0 +1,31 @@
+"""The registry of top-level areas (keys now; secrets, events, audit… later).
+
+Adding an area is one screen module plus one line in `AREAS`: the app turns each entry into
+a mode (`App.MODES`), a global binding (its digit) that switches to it, a command palette
+entry "Go to <title>", and registers the area's own palette providers (jump to an item).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from textual.command import Provider
+from textual.screen import Screen
+
+from dewtui.screens.keys import KeyJumpProvider, KeysScreen
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str                                   # mode name, e.g. "keys"
+    title: str                                # shown in the palette and help
+    key: str                                  # global binding that switches to it
+    screen: Callable[[], Screen]              # a Screen class (built once per mode)
+    providers: tuple[type[Provider], ...] = field(default=())  # palette: jump to an item
+
+
+AREAS: tuple[Area, ...] = (
+    Area("keys", "Keys", "1", KeysScreen, (KeyJumpProvider,)),
+)
+
+DEFAULT_AREA = AREAS[0].id

@@ -1,0 +1,66 @@
+"""Add a tag, or edit a tag's value (the key is fixed then). Returns a `TagRequest`."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from dewtui.requests import TagRequest
+from engine import DewError
+from engine.tags import validate_tag
+
+
+class TagDialog(ModalScreen[TagRequest | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, key: str = "", value: str = "") -> None:
+        super().__init__()
+        self.editing = bool(key)
+        self.tag_key, self.tag_value = key, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="tag-dialog"):
+            yield Label("Edit tag" if self.editing else "Add tag", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("Tag key", classes="field-label")
+                yield Input(self.tag_key, id="tag-key", disabled=self.editing,
+                            placeholder="1-128: letters, digits, space, _ - @")
+            with Horizontal(classes="field"):
+                yield Label("Tag value", classes="field-label")
+                yield Input(self.tag_value, id="tag-value", placeholder="0-255, may be empty")
+            yield Static("", id="errors", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#tag-value" if self.editing else "#tag-key", Input).focus()
+
+    def _request(self) -> TagRequest | None:
+        key = self.query_one("#tag-key", Input).value
+        value = self.query_one("#tag-value", Input).value
+        try:
+            validate_tag(key, value)
+        except DewError as e:
+            self.query_one("#errors", Static).update(f"• {e.message}")
+            return None
+        return TagRequest(key, value, self.editing)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._ok()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._ok()
+        else:
+            self.dismiss(None)
+
+    def _ok(self) -> None:
+        request = self._request()
+        if request is not None:
+            self.dismiss(request)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

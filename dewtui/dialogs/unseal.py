@@ -1,0 +1,40 @@
+"""Unseal prompt: the root key is passphrase-sealed; ask for the passphrase (never echoed)."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class UnsealDialog(ModalScreen[str | None]):
+    """Returns the passphrase typed, or None to quit."""
+
+    BINDINGS = [Binding("escape", "cancel", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="unseal"):
+            yield Label("Unseal dewtui", classes="dialog-title")
+            yield Label("The root key is sealed with a passphrase. Enter it to open your keys.")
+            yield Input(password=True, placeholder="passphrase", id="passphrase")
+            with Horizontal(classes="buttons"):
+                yield Button("Unseal", variant="primary", id="ok")
+                yield Button("Quit", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        value = self.query_one("#passphrase", Input).value
+        if value:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,285 @@
+"""The Keys area: a paged, filterable, sortable list of customer master keys.
+
+Only one page of keys is ever loaded (the engine filters, sorts, counts and pages in the
+database), so the screen stays responsive with 10,000+ keys. Keys can be marked with
+`space` for batch enable / disable / schedule deletion / cancel deletion; `enter` opens the
+key detail screen. The palette provider here adds "Go to key <alias>".
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, Select, Static
+
+from dewtui.fmt import count
+from dewtui.requests import KeyQuery, KeyRef
+from dewtui.screens.base import DewScreen
+from dewtui.screens.key_actions import ask_schedule_deletion, ask_state_change
+from dewtui.widgets.key_table import COLUMNS, SORT_FIELDS, KeyTable
+from engine import DewError, KeyState
+from engine.kms.specs import ALL_USAGES
+
+SORT_LABELS = {field: label for _key, label, field in COLUMNS if field}
+SORT_CYCLE = [field for _key, _label, field in COLUMNS if field]
+
+
+class KeysScreen(DewScreen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="alias or id, as you type"),
+        Binding("n", "create", "New key"),
+        Binding("space", "mark", "Mark", tooltip="mark the key for a batch action"),
+        Binding("e", "change('enable')", "Enable"),
+        Binding("d", "change('disable')", "Disable"),
+        Binding("x", "schedule_deletion", "Delete", tooltip="schedule deletion (7-1096 days)"),
+        Binding("u", "change('cancel_deletion')", "Undelete", tooltip="cancel scheduled deletion"),
+        Binding("s", "sort", "Sort", tooltip="next sort column"),
+        Binding("S", "reverse", "Reverse sort", show=False),
+        Binding("r", "reload", "Refresh", show=False),
+        Binding("escape", "clear", "Clear marks", show=False, tooltip="clear marks, then the filter"),
+    ]
+    PALETTE = [("Open the selected key", "open_selected", "key detail: details, online tool, tags"),
+               ("Mark every key on this page", "mark_page", "for a batch action")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kq = KeyQuery()
+        self.marked: dict[str, KeyRef] = {}
+        self.page = None  # the KeyList shown
+        self._by_id: dict = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Input(placeholder="/ filter by alias or id", id="search")
+            yield Select([(s.label, s.value) for s in KeyState], prompt="Any state", id="f-state")
+            yield Select([(u, u) for u in ALL_USAGES], prompt="Any usage", id="f-usage")
+            yield Select([("kms", "kms"), ("external", "external")], prompt="Any origin", id="f-origin")
+            yield Select([("default", "default")], prompt="Any project", id="f-project")
+        yield KeyTable(id="keys")
+        yield Static("", id="status")
+
+    def on_mount(self) -> None:
+        self.query_one(KeyTable).focus()
+        self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
+                         label="list projects", quiet=True)
+
+    def on_screen_resume(self) -> None:
+        if self.page is not None:
+            self.reload()
+
+    def _set_projects(self, projects: list[str]) -> None:
+        select = self.query_one("#f-project", Select)
+        value = select.value
+        select.set_options([(p, p) for p in projects])
+        if value in projects:
+            select.value = value
+
+    # --- loading -----------------------------------------------------------------------
+    def reload(self, cursor: str = "keep") -> None:
+        q = self.kq
+        self.call_engine(lambda: self.engine.kms.list_keys(**q.kwargs()), group="keys-list",
+                         exclusive=True, label="list keys", done=lambda page: self._show(page, cursor))
+
+    def _show(self, page, cursor: str) -> None:
+        if not page.keys and page.total and page.offset:
+            last = (page.total - 1) // self.kq.limit * self.kq.limit
+            self.kq = replace(self.kq, offset=last)
+            self.reload("bottom")
+            return
+        self.page = page
+        self._by_id = {k.key_id: k for k in page.keys}
+        self.query_one(KeyTable).show_page(page.keys, set(self.marked), cursor)
+        self._status()
+
+    def _status(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if page.total:
+            first, last = page.offset + 1, page.offset + len(page.keys)
+            text = f"{count(first)}–{count(last)} of {count(page.total)} keys"
+        else:
+            text = "no keys match" if self._filtered() else "no keys yet: press n to create one"
+        arrow = "↓" if self.kq.descending else "↑"
+        text += f"  ·  sorted by {SORT_LABELS.get(self.kq.sort, self.kq.sort)} {arrow}"
+        if self.marked:
+            text += f"  ·  [b magenta]{len(self.marked)} marked[/]"
+        self.query_one("#status", Static).update(text)
+
+    def _filtered(self) -> bool:
+        q = self.kq
+        return bool(q.search or q.key_state or q.key_usage or q.origin or q.enterprise_project_id)
+
+    def _query(self, **changes) -> None:
+        self.kq = replace(self.kq, **changes)
+        self.reload("top" if "offset" in changes else "keep")
+
+    # --- messages from the widgets -----------------------------------------------------
+    def on_key_table_page_size(self, message: KeyTable.PageSize) -> None:
+        offset = self.kq.offset // message.rows * message.rows
+        self.kq = replace(self.kq, limit=message.rows, offset=offset)
+        self.reload()
+
+    def on_key_table_page_request(self, message: KeyTable.PageRequest) -> None:
+        if self.page is None:
+            return
+        offset = self.kq.offset + message.delta * self.kq.limit
+        if offset < 0 or offset >= self.page.total:
+            return
+        self.kq = replace(self.kq, offset=offset)
+        self.reload(message.cursor)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self._query(search=event.value.strip(), offset=0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.query_one(KeyTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        field = {"f-state": "key_state", "f-usage": "key_usage", "f-origin": "origin",
+                 "f-project": "enterprise_project_id"}.get(event.select.id or "")
+        if field:
+            value = None if event.value is Select.BLANK else str(event.value)
+            if getattr(self.kq, field) != value:
+                self._query(**{field: value, "offset": 0})
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        field = SORT_FIELDS.get(str(event.column_key.value))
+        if field:
+            descending = not self.kq.descending if field == self.kq.sort else False
+            self._query(sort=field, descending=descending, offset=0)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = self._by_id.get(str(event.row_key.value))
+        if key is not None:
+            open_key(self.app, key)
+
+    # --- actions -----------------------------------------------------------------------
+    def current(self):
+        table = self.query_one(KeyTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
+        return self._by_id.get(str(row_key.value))
+
+    def targets(self) -> list[KeyRef]:
+        """The marked keys, or the key under the cursor when none is marked."""
+        if self.marked:
+            return list(self.marked.values())
+        key = self.current()
+        return [KeyRef(key.key_id, key.key_alias)] if key else []
+
+    def _after_batch(self) -> None:
+        self.marked.clear()
+        self.reload()
+
+    def action_filter(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_create(self) -> None:
+        from dewtui.screens.key_create import create_key_flow
+        create_key_flow(self, after=lambda _k: self.reload())
+
+    def action_mark(self) -> None:
+        key = self.current()
+        if key is None:
+            return
+        table = self.query_one(KeyTable)
+        if self.marked.pop(key.key_id, None) is None:
+            self.marked[key.key_id] = KeyRef(key.key_id, key.key_alias)
+        table.set_mark(key.key_id, key.key_id in self.marked)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1, animate=False)
+        self._status()
+
+    def action_mark_page(self) -> None:
+        table = self.query_one(KeyTable)
+        for key in self._by_id.values():
+            self.marked[key.key_id] = KeyRef(key.key_id, key.key_alias)
+            table.set_mark(key.key_id, True)
+        self._status()
+
+    def action_change(self, action: str) -> None:
+        keys = self.targets()
+        if keys:
+            ask_state_change(self, action, keys, self._after_batch)
+
+    def action_schedule_deletion(self) -> None:
+        keys = self.targets()
+        if keys:
+            ask_schedule_deletion(self, keys, self._after_batch)
+
+    def action_sort(self) -> None:
+        i = SORT_CYCLE.index(self.kq.sort) if self.kq.sort in SORT_CYCLE else -1
+        self._query(sort=SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], descending=False, offset=0)
+
+    def action_reverse(self) -> None:
+        self._query(descending=not self.kq.descending, offset=0)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_open_selected(self) -> None:
+        key = self.current()
+        if key is not None:
+            open_key(self.app, key)
+
+    def action_clear(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            if self.page is not None:
+                self.query_one(KeyTable).show_page(self.page.keys, set())
+            self._status()
+        elif self.kq.search:
+            self.query_one("#search", Input).value = ""
+        self.query_one(KeyTable).focus()
+
+
+def open_key(app, key) -> None:
+    """Show the detail screen of `key` (a KeyDetails) on top of the Keys area."""
+    from dewtui.screens.key_detail import KeyDetailScreen
+    if app.current_mode != "keys":
+        app.switch_mode("keys")
+    while isinstance(app.screen, KeyDetailScreen):
+        app.pop_screen()
+    app.push_screen(KeyDetailScreen(key))
+
+
+class KeyJumpProvider(Provider):
+    """Palette: "Go to key <alias>", searched in the database (never the whole list)."""
+
+    async def _keys(self, search: str | None):
+        engine = self.app.engine  # type: ignore[attr-defined]
+        if engine.sealed:
+            return ()
+        kw = {"search": search} if search else {}
+        try:
+            page = await asyncio.to_thread(engine.kms.list_keys, sort="key_alias", limit=20, **kw)
+        except DewError:
+            return ()
+        return page.keys
+
+    def _go(self, key):
+        return lambda: open_key(self.app, key)
+
+    async def discover(self) -> Hits:
+        for key in await self._keys(None):
+            yield DiscoveryHit(f"Go to key {key.key_alias}", self._go(key), help=f"{key.key_spec} · {key.state_label}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        words = query.split()
+        term = words[-1] if words and words[-1].lower() not in ("go", "to", "key") else None
+        for key in await self._keys(term):
+            title = f"Go to key {key.key_alias}"
+            score = matcher.match(title) or (0.5 if term else 0)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._go(key), text=title,
+                          help=f"{key.key_spec} · {key.state_label} · {key.key_id}")

@@ -1,0 +1,1 @@
+"""Widgets shared by screens: the paged key table, the key detail panes."""

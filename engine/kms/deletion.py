@@ -1,0 +1,67 @@
+"""The due-deletion job: keys whose scheduled deletion date has passed are deleted for good.
+
+Run by `Engine.run_due(now)` (and later the scheduler). In ONE write transaction it claims
+every key in Pending deletion with `scheduled_deletion_date <= now`, deletes every row that
+refers to it (material versions, tags, grants, import parameters, ... — found through the
+foreign keys to `cmk`, so a table added later is covered too) and the key itself, and
+writes a `deleteKey` trace per key as the `system` principal. Child rows are deleted
+explicitly: SQLite's ON DELETE CASCADE depends on the connection's pragma and PostgreSQL
+schemas may differ, and losing the material is the whole point of this job.
+
+Once committed, the sealed material is gone: the key's ciphertexts can never be decrypted
+again and describe gives KMS.0207. Idempotent: a second run finds nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, SQLModel, select
+
+import engine.models  # noqa: F401  (every table registered, so every child table is found)
+from engine.audit.writer import write_trace
+from engine.kms.states import KeyState
+from engine.models.kms import Cmk
+
+
+def _child_columns() -> list[Any]:
+    """Columns of every table holding a foreign key to cmk.key_id, children before parents."""
+    cmk = Cmk.__table__
+    cols = []
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table is cmk:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table is cmk:
+                cols.append(fk.parent)
+    return cols
+
+
+def purge_key(s: Session, key_id: str) -> None:
+    """Delete the key and every row referring to it, inside the caller's transaction."""
+    for col in _child_columns():
+        s.execute(delete(col.table).where(col == key_id))
+    s.execute(delete(Cmk.__table__).where(Cmk.__table__.c.key_id == key_id))
+
+
+def delete_due_keys(engine: Any, now: datetime) -> int:
+    """Delete every key whose scheduled deletion date is at or before `now`. → how many."""
+    ctx = engine.context
+    chain_key = ctx.hsm.derive("audit-chain")
+    with ctx.db.session() as s:  # BEGIN IMMEDIATE: two processes never delete the same key twice
+        stmt = select(Cmk.key_id, Cmk.key_alias, Cmk.domain_id, Cmk.scheduled_deletion_date).where(
+            Cmk.key_state == KeyState.PENDING_DELETION.value,
+            Cmk.scheduled_deletion_date.is_not(None),  # type: ignore[union-attr]
+            Cmk.scheduled_deletion_date <= now,
+        ).order_by(Cmk.scheduled_deletion_date, Cmk.key_id)
+        due = s.exec(ctx.db.for_update(stmt)).all()
+        for key_id, alias, domain_id, when in due:
+            purge_key(s, key_id)
+            write_trace(s, ctx.db, chain_key, trace_id=ctx.rng.uuid(), trace_name="deleteKey",
+                        resource_type="cmk", resource_id=key_id, resource_name=alias,
+                        rating="normal", code="200", domain_id=domain_id,
+                        user=ctx.principal.name, source=ctx.source, time=now,
+                        request={"key_id": key_id, "scheduled_deletion_date": when.isoformat()},
+                        response={"key_id": key_id, "deleted": True})
+        return len(due)

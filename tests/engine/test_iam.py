@@ -1,0 +1,103 @@
+"""Users, policies and the permission decision (SPEC §8)."""
+from __future__ import annotations
+
+import pytest
+
+from engine import DewError
+
+
+def _allow(actions, resources=("*",), effect="Allow"):
+    return {"Version": "1.1", "Statement": [{"Effect": effect, "Action": list(actions),
+                                             "Resource": list(resources)}]}
+
+
+def test_new_user_has_no_permission(eng):
+    eng.iam.create_user("bob")
+    with pytest.raises(DewError) as ei:
+        eng.as_user("bob").kms.create_key("k")
+    assert ei.value.code == "KMS.0306" and ei.value.http_status == 403
+
+
+def test_policy_allows_and_deny_wins(eng):
+    eng.iam.create_user("bob")
+    eng.iam.create_policy("creators", _allow(["kms:cmk:create", "kms:cmk:get"]))
+    eng.iam.attach_policy("bob", "creators")
+    bob = eng.as_user("bob")
+    k = bob.kms.create_key("bobs-key")
+    assert bob.kms.describe_key(k.key_id).key_alias == "bobs-key"
+    eng.iam.create_policy("no-get", _allow(["kms:cmk:get"], effect="Deny"))
+    eng.iam.attach_policy("bob", "no-get")
+    with pytest.raises(DewError) as ei:
+        bob.kms.describe_key(k.key_id)
+    assert ei.value.code == "KMS.0306"
+    sim = eng.iam.simulate("bob", "kms:cmk:get", k.key_id)
+    assert not sim.allowed and "no-get" in sim.reason
+    eng.iam.detach_policy("bob", "no-get")
+    assert eng.iam.simulate("bob", "kms:cmk:get", k.key_id).allowed
+
+
+def test_policy_resource_scoped_to_one_key(eng):
+    a = eng.kms.create_key("a")
+    b = eng.kms.create_key("b")
+    eng.iam.create_user("carol")
+    eng.iam.create_policy("only-a", _allow(["kms:cmk:get"], [f"KMS:*:*:KeyId:{a.key_id}"]))
+    eng.iam.attach_policy("carol", "only-a")
+    carol = eng.as_user("carol")
+    assert carol.kms.describe_key(a.key_id).key_alias == "a"
+    with pytest.raises(DewError) as ei:
+        carol.kms.describe_key(b.key_id)
+    assert ei.value.code == "KMS.0306"
+
+
+def test_wildcard_action(eng):
+    eng.iam.create_user("dave")
+    eng.iam.create_policy("all-cmk", _allow(["kms:cmk:*"]))
+    eng.iam.attach_policy("dave", "all-cmk")
+    assert eng.iam.simulate("dave", "kms:cmk:crypto").allowed
+    assert not eng.iam.simulate("dave", "csms:secret:create").allowed
+
+
+def test_system_policies_exist(eng):
+    names = {p.name for p in eng.iam.list_policies()}
+    assert {"KMS Administrator", "KMS CMKFullAccess"} <= names
+    eng.iam.create_user("erin")
+    eng.iam.attach_policy("erin", "KMS Administrator")
+    assert eng.iam.simulate("erin", "csms:secret:create").allowed
+
+
+@pytest.mark.parametrize("doc", [
+    "not json", {"Statement": []}, {"Statement": [{"Effect": "Maybe", "Action": ["a"]}]},
+    {"Statement": [{"Effect": "Allow", "Action": "kms:cmk:get"}]},
+])
+def test_invalid_policy_documents_refused(eng, doc):
+    with pytest.raises(DewError) as ei:
+        eng.iam.create_policy("bad", doc)
+    assert ei.value.code == "IAM.0001"
+    assert "bad" not in {p.name for p in eng.iam.list_policies()}
+
+
+def test_user_rules(eng):
+    eng.iam.create_user("bob")
+    with pytest.raises(DewError) as ei:
+        eng.iam.create_user("bob")
+    assert ei.value.code == "IAM.0409"
+    with pytest.raises(DewError) as ei:
+        eng.iam.create_user("no spaces")
+    assert ei.value.code == "IAM.0001"
+    with pytest.raises(DewError) as ei:
+        eng.as_user("bob").iam.create_user("mallory")
+    assert ei.value.http_status == 403
+    u = eng.iam.create_user("ext", domain="partner")
+    assert u.domain_name == "partner" and u.domain_id != eng.principal.domain_id
+    assert [x.name for x in eng.iam.list_users()] == ["admin", "bob", "ext"]
+
+
+def test_admin_of_another_account_cannot_touch_keys(eng):
+    k = eng.kms.create_key("a")
+    eng.iam.create_user("other", domain="partner")
+    eng.iam.create_policy("all", _allow(["kms:*:*"]))
+    eng.iam.attach_policy("other", "all")
+    # a policy in another account does not reach this account's keys
+    with pytest.raises(DewError) as ei:
+        eng.as_user("other").kms.describe_key(k.key_id)
+    assert ei.value.code == "KMS.0306"

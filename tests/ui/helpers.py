@@ -1,0 +1,22 @@
+"""UI test helpers: an app on a test engine, and waiting for engine workers to finish."""
+from __future__ import annotations
+
+from dewtui.app import DewApp
+
+SIZE = (120, 40)
+LOCATION = "~/.local/share/dewtui/dew.db"  # fixed: the real tmp path varies per run
+
+
+async def settle(pilot, rounds: int = 4) -> None:
+    """Wait until no engine worker runs and the messages they posted are handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def make_app(engine) -> DewApp:
+    return DewApp(engine, location=LOCATION)
+
