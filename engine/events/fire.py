@@ -6,9 +6,10 @@ one notification record when the secret subscribes to an ENABLED event listening
 type, in the caller's transaction, so the record commits (or rolls back) with the change.
 
 Delivery: the inbox row is always written; a topic with a file also gets one JSON line
-(the content, as the cloud's SMN message) appended to that file. The line is written just
-before the caller commits, so callers fire as the last step of their change. A file that
-cannot be written marks the record `FAIL` and never makes the operation fail.
+(the content, as the cloud's SMN message) appended to that file — only AFTER the caller's
+transaction commits, and only for records that are really in the database then (a rolled
+back change, or a rolled back savepoint, delivers nothing). A file that cannot be written
+marks the record `FAIL` in a short transaction of its own and never fails the operation.
 
 The content never carries a secret value: only ids, names, version id and times.
 """
@@ -20,7 +21,7 @@ import os
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import event, func, update
 from sqlmodel import select
 
 from engine.events.catalog import BY_NAME, ENABLED, level_of
@@ -90,18 +91,53 @@ def fire_secret_event(call: Any, secret: Any, event_type: str, version_id: str =
     version = s.get(SecretVersion, (secret.secret_id, version_id)) if version_id else None
     content = build_content(ev, secret, event_type, version, version_id, call.now)
     text = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    status = "SUCCESS"
+    record_id = call.ctx.rng.uuid()
     if topic is not None and topic.file:
-        status = "SUCCESS" if append_line(topic.file, text) else "FAIL"
+        _deliver_after_commit(s, call.ctx.db, record_id, topic.file, text)
     last = s.exec(select(func.max(NotificationRecord.seq))
                   .where(NotificationRecord.domain_id == secret.domain_id)).one()
     s.add(NotificationRecord(
-        record_id=call.ctx.rng.uuid(), seq=(last or 0) + 1, domain_id=secret.domain_id,
+        record_id=record_id, seq=(last or 0) + 1, domain_id=secret.domain_id,
         event_name=ev.name, trigger_event_type=event_type, level=level_of(event_type),
         secret_name=secret.name, secret_id=secret.secret_id,
         secret_type=secret.secret_type or "COMMON", version_id=version_id or "",
         create_time=call.now, notification_target_name=topic.name if topic else "",
         notification_target_id=topic.topic_id if topic else "",
-        notification_content=text, notification_status=status, read=False))
+        notification_content=text, notification_status="SUCCESS", read=False))
     s.flush()
     return 1
+
+
+_PENDING = "dew_pending_deliveries"
+
+
+def _deliver_after_commit(s: Any, db: Any, record_id: str, path: str, line: str) -> None:
+    """Queue a file delivery on the session; the first queued one hooks the commit."""
+    pending = s.info.get(_PENDING)
+    if pending is None:
+        pending = s.info[_PENDING] = []
+        event.listen(s, "after_commit", lambda sess: _flush_deliveries(sess, db), once=True)
+        event.listen(s, "after_rollback", lambda sess: _drop_if_outer(sess), once=False)
+    pending.append((record_id, path, line))
+
+
+def _drop_if_outer(sess: Any) -> None:
+    # a full rollback forgets everything queued; savepoint rollbacks are sorted out at
+    # commit time by checking which records really exist
+    if not sess.in_nested_transaction():
+        sess.info.pop(_PENDING, None)
+
+
+def _flush_deliveries(sess: Any, db: Any) -> None:
+    pending = sess.info.pop(_PENDING, None) or []
+    if not pending:
+        return
+    ids = [p[0] for p in pending]
+    with db.session(write=False) as r:
+        committed = set(r.exec(select(NotificationRecord.record_id)
+                               .where(NotificationRecord.record_id.in_(ids))).all())
+    failed = [rid for rid, path, line in pending if rid in committed and not append_line(path, line)]
+    if failed:
+        with db.session() as w:
+            w.exec(update(NotificationRecord).where(NotificationRecord.record_id.in_(failed))
+                   .values(notification_status="FAIL"))

@@ -15,10 +15,12 @@ import base64
 import binascii
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 
 from engine.errors import DewError
+from engine.hsm.keygen import load_trusted_private_key as load_private_key
+from engine.hsm.keygen import public_key_pem  # noqa: F401  (re-exported for the mixin)
 from engine.kms.cryptoargs import b64, check_size, usable_key
 from engine.kms.keyrows import open_version
 from engine.kms.results import SignResult
@@ -37,22 +39,6 @@ def hash_for(algorithm: str) -> hashes.HashAlgorithm:
         if algorithm.endswith(suffix):
             return h()
     raise ValueError(algorithm)
-
-
-def load_private_key(material: bytes):
-    """The private key from opened material, without re-validating RSA keys.
-
-    Validation (done by `keygen.load_private_key`) costs ~0.8 s for RSA-4096 on every call.
-    Material reaching here was opened from AES-GCM-sealed storage, so it is byte-for-byte
-    what was generated or validated at import; re-checking it adds nothing.
-    """
-    return serialization.load_der_private_key(material, password=None,
-                                              unsafe_skip_rsa_key_validation=True)
-
-
-def public_key_pem(material: bytes) -> str:
-    return load_private_key(material).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 # --- RSA-OAEP (encrypt-data / decrypt-data with RSA ENCRYPT_DECRYPT keys) ---------------------

@@ -162,9 +162,9 @@ class KeyCrypto(DataKeyOps, AsymmetricOps):
             return valid
 
     def gen_random(self, random_data_length: int | str = 512) -> str:
-        """Hex of `random_data_length` bits (8–8192, a multiple of 8) from the CSPRNG."""
+        """Hex of `random_data_length` bits (8–512, a multiple of 8: SPEC §2) from the CSPRNG."""
         with self._call("genRandom", "rng", request={"random_data_length": random_data_length}) as call:
             call.authorize("kms:cmk:generate")
-            bits = bits_param(random_data_length, "random_data_length", 8, 8192, "KMS.1801", "KMS.1802")
+            bits = bits_param(random_data_length, "random_data_length", 8, 512, "KMS.1801", "KMS.1802")
             call.response = {"random_data_length": bits}
             return self.ctx.rng.secret_bytes(bits // 8).hex()

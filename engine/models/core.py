@@ -70,6 +70,7 @@ class AuditTrace(SQLModel, table=True):
     """One audited call. `prev`/`chain` form a keyed hash chain ordered by `seq`."""
 
     __tablename__ = "audit_trace"
+    __table_args__ = {"sqlite_autoincrement": True}  # a seq is never reused, even after deletions
     seq: int | None = Field(default=None, primary_key=True)
     trace_id: str = Field(unique=True, max_length=64)
     trace_name: str = Field(index=True, max_length=64)

@@ -97,7 +97,7 @@ def test_mac_traces_carry_no_message_or_mac(eng):
     assert t.trace_name == "verifyMac" and mac not in t.request + t.response
 
 
-@pytest.mark.parametrize("bits", [8, 256, 512, 8192, "1024"])
+@pytest.mark.parametrize("bits", [8, 256, 504, 512, "128"])
 def test_gen_random_lengths(eng, bits):
     out = eng.kms.gen_random(bits)
     assert len(out) == int(bits) // 4 and bytes.fromhex(out)
@@ -111,7 +111,7 @@ def test_gen_random_default_is_512_bits_and_fresh(eng):
     assert b not in t.request + t.response
 
 
-@pytest.mark.parametrize("bits,code", [(0, "KMS.1801"), (8200, "KMS.1801"), (-8, "KMS.1801"),
+@pytest.mark.parametrize("bits,code", [(0, "KMS.1801"), (520, "KMS.1801"), (8192, "KMS.1801"), (-8, "KMS.1801"),
                                        ("x", "KMS.1801"), (None, "KMS.1801"), (12, "KMS.1802"),
                                        ("100", "KMS.1802")])
 def test_gen_random_refusals(eng, bits, code):
