@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from engine.db import UTCDateTime
@@ -10,7 +11,9 @@ from engine.db import UTCDateTime
 
 class Secret(SQLModel, table=True):
     __tablename__ = "csms_secret"
-    __table_args__ = (UniqueConstraint("domain_id", "name"),)
+    # the secrets screen pages newest first within an account: index order = page order
+    __table_args__ = (UniqueConstraint("domain_id", "name"),
+                      Index("ix_csms_secret_domain_created", "domain_id", text("create_time DESC"), "name"))
     secret_id: str = Field(primary_key=True, max_length=36)
     domain_id: str = Field(index=True, max_length=64)
     name: str = Field(index=True, max_length=64)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from engine.db import UTCDateTime
@@ -12,7 +13,9 @@ class Cmk(SQLModel, table=True):
     """A customer master key. Material lives only in `KeyVersion`, sealed."""
 
     __tablename__ = "cmk"
-    __table_args__ = (UniqueConstraint("domain_id", "key_alias"),)
+    # the keys screen pages by creation date within an account: index order = page order
+    __table_args__ = (UniqueConstraint("domain_id", "key_alias"),
+                      Index("ix_cmk_domain_created", "domain_id", "creation_date", "key_id"))
     key_id: str = Field(primary_key=True, max_length=36)
     domain_id: str = Field(index=True, max_length=64)
     key_alias: str = Field(max_length=255, index=True)
