@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlmodel import select
 
+from engine.audit.writer import AUDIT_HEAD
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
 from engine.context import Context
@@ -104,6 +105,8 @@ class Engine:
                 s.add(Meta(name=FINGERPRINT, value=fp))
             elif row.value != fp:
                 raise DewError("DEW.0005", "this database belongs to another root key: refusing to open it", 403)
+            if s.get(Meta, AUDIT_HEAD) is None:  # exists before any trace: writers lock it
+                s.add(Meta(name=AUDIT_HEAD, value=""))
             bootstrap(s, self._ctx.rng, self._ctx.clock.now())
         self._ctx = self._ctx.with_principal(self._principal(ADMIN_USER))
         self._services.clear()  # rebuilt for the principal now known
