@@ -1,0 +1,140 @@
+"""Pilot tests of the Audit area: filters, detail JSON, CSV export (and its limit), verify."""
+from __future__ import annotations
+
+import csv
+
+from sqlalchemy import text
+from textual.widgets import Input, Static
+
+from dewtui.dialogs.trace_export import ExportDialog
+from dewtui.dialogs.trace_verify import VerifyDialog
+from dewtui.screens.audit import AuditScreen
+from dewtui.widgets.event_paged import PagedTable
+from ui.helpers import SIZE, make_app, settle
+from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
+from ui.test_events_flows import toasts
+
+
+def rows(app) -> list[str]:
+    return [str(r.value) for r in app.screen.query_one(PagedTable).rows]
+
+
+def static_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_audit(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, AuditScreen)
+
+
+async def test_list_filters_and_detail(events_eng):
+    audit = events_eng.audit
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot)
+        assert rows(app) == [t.trace_id for t in audit.list_traces()]  # newest first
+        newest = audit.list_traces(limit=1)[0]
+        assert newest.trace_id in static_text(app, "#audit-json")
+        await pilot.press("down")
+        await settle(pilot)
+        second = audit.list_traces(limit=1, offset=1)[0]
+        assert second.trace_id in static_text(app, "#audit-json")
+
+        app.screen.query_one("#audit-rating").value = "warning"
+        await settle(pilot)
+        warnings = audit.list_traces(trace_rating="warning")
+        assert rows(app) == [t.trace_id for t in warnings] and len(warnings) == 1
+        assert warnings[0].trace_name == "deleteSecretEvent"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash", *"createSecret", "enter")
+        await settle(pilot)
+        assert rows(app) == [t.trace_id for t in audit.list_traces(trace_name="createSecret")]
+        app.screen.query_one("#audit-resource", Input).value = "api"
+        await settle(pilot)
+        [api] = audit.list_traces(trace_name="createSecret", resource_name="api")
+        assert rows(app) == [api.trace_id]
+
+
+async def test_export_writes_the_current_result(events_eng, tmp_path):
+    target = tmp_path / "traces.csv"
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot)
+        app.screen.query_one("#audit-type").value = "csms"
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        with open(target, newline="") as f:
+            exported = list(csv.DictReader(f))
+        want = [t for t in events_eng.audit.list_traces(resource_type="csms", limit=100)]
+        assert [r["trace_id"] for r in exported] == [t.trace_id for t in want]
+        assert f"Exported {len(want)} traces to {target}" in toasts(app)
+        assert events_eng.audit.list_traces(limit=1)[0].trace_name == "exportTraces"  # traced
+
+
+async def test_export_over_the_limit_is_refused_with_its_code(events_eng, tmp_path, monkeypatch):
+    monkeypatch.setattr("engine.audit.service.MAX_ROWS", 3)  # a 5000-trace trail, in miniature
+    target = tmp_path / "big.csv"
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not target.exists()
+        assert any(t.startswith("CTS.0006: the query matches") for t in toasts(app))
+
+
+async def test_verify_intact_then_altered(events_eng):
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, VerifyDialog) and app.screen.result.ok
+        head = str(events_eng.audit.head())
+        assert head in static_text(app, "#verify-head")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "chain intact" in static_text(app, "#audit-status")
+
+        with events_eng.context.db.engine.begin() as conn:  # edit a trace behind the engine's back
+            conn.execute(text("UPDATE audit_trace SET resource_name = 'evil' WHERE seq = 4"))
+        await pilot.press("v")
+        await settle(pilot)
+        result = app.screen.result
+        assert not result.ok and (result.problem, result.seq) == ("altered", 4)
+        assert "a trace was altered" in static_text(app, "#verify-status")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "chain broken: altered at seq 4" in static_text(app, "#audit-status")
+
+
+async def test_verify_against_a_saved_head(events_eng):
+    saved = str(events_eng.audit.head())
+    with events_eng.context.db.engine.begin() as conn:  # remove the newest trace and rewind meta
+        last = conn.execute(text("SELECT seq, prev FROM audit_trace ORDER BY seq DESC LIMIT 1")).one()
+        conn.execute(text("DELETE FROM audit_trace WHERE seq = :s"), {"s": last.seq})
+        conn.execute(text("UPDATE meta SET value = :v WHERE name = 'audit_head'"), {"v": last.prev})
+    assert events_eng.audit.verify().ok  # undetectable without the saved head
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert app.screen.result.ok
+        app.screen.query_one("#saved-head", Input).value = saved
+        await pilot.click("#against")
+        await settle(pilot)
+        assert isinstance(app.screen, VerifyDialog)
+        assert not app.screen.result.ok and app.screen.result.problem == "removed"
