@@ -1,0 +1,50 @@
+"""Configure a secret's automatic rotation (the Rotation tab's dialog). Returns a
+`RotationRequest`, or None. The engine re-checks period and generator.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from dewtui.secret_requests import RotationRequest
+from dewtui.widgets.secret_rotation_form import RotationForm
+from engine import DewError
+
+
+class RotationDialog(ModalScreen[RotationRequest | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
+
+    def __init__(self, secret_name: str, config) -> None:
+        super().__init__()
+        self.secret_name, self.config = secret_name, config
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="rotation-dialog"):
+            yield Label(f"Rotation of {self.secret_name}", classes="dialog-title")
+            yield Label("Each rotation adds a generated version that becomes SYSCURRENT.", classes="explain")
+            with VerticalScroll(id="rotation-scroll"):
+                yield RotationForm(self.config)
+            yield Static("", id="errors", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def action_submit(self) -> None:
+        try:
+            req = self.query_one(RotationForm).request()
+        except DewError as e:
+            self.query_one("#errors", Static).update(f"• {e.message}")
+            return
+        self.dismiss(req)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        elif event.button.id == "cancel":
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

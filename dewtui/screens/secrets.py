@@ -1,0 +1,269 @@
+"""The Secrets area: a paged, filterable list of secrets (name, state, type, KMS key, created,
+project, tag count), search by tags, and every secret action from the footer and palette.
+
+Only one page is loaded (the engine filters, counts and pages in the database); the KMS
+key aliases of that page are resolved in the same worker and cached. `enter` opens the
+secret detail screen. The palette provider here adds "Go to secret <name>".
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
+from textual.widgets import Input, Select, Static
+
+from dewtui.fmt import count
+from dewtui.screens.base import DewScreen
+from dewtui.screens.secret_actions import (ask_cancel_deletion, ask_delete, ask_download, ask_restore,
+                                           create_secret_flow, key_aliases)
+from dewtui.secret_requests import SecretQuery
+from dewtui.widgets.secret_table import STATE_LABEL, SecretTable
+from engine import DewError
+
+
+class SecretsScreen(DewScreen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="name, as you type"),
+        Binding("n", "create", "New secret"),
+        Binding("t", "tag_search", "Search by tag", tooltip="several tag pairs, all must match"),
+        Binding("T", "reset_tags", "Reset tag search", show=False),
+        Binding("x", "delete", "Delete", tooltip="schedule deletion (7-30 days) or delete now"),
+        Binding("u", "cancel_deletion", "Undelete", tooltip="cancel a scheduled deletion"),
+        Binding("b", "backup", "Backup", tooltip="download the secret as a backup file"),
+        Binding("R", "restore", "Restore backup", key_display="R", tooltip="restore a secret from a backup file"),
+        Binding("r", "reload", "Refresh", show=False),
+        Binding("escape", "clear", "Clear filter", show=False),
+    ]
+    PALETTE = [("Open the selected secret", "open_selected", "secret detail: details, versions, tags, rotation")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sq = SecretQuery()
+        self.page = None
+        self.aliases: dict[str, str] = {}
+        self._by_name: dict = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="secret-filters"):
+            yield Input(placeholder="/ filter by name", id="secret-search")
+            yield Select([(label, value) for value, label in STATE_LABEL.items()], prompt="Any state",
+                         id="sf-state")
+            yield Select([("default", "default")], prompt="Any project", id="sf-project")
+        yield Static("", id="secret-tag-bar")
+        yield SecretTable(id="secrets")
+        yield Static("", id="secret-status")
+
+    def on_mount(self) -> None:
+        self.query_one(SecretTable).focus()
+        self._tag_bar()
+        self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
+                         label="list projects", quiet=True)
+
+    def on_screen_resume(self) -> None:
+        if self.page is not None:
+            self.reload()
+
+    def _set_projects(self, projects: list[str]) -> None:
+        select = self.query_one("#sf-project", Select)
+        value = select.value
+        select.set_options([(p, p) for p in projects])
+        if value in projects:
+            select.value = value
+
+    # --- loading -------------------------------------------------------------------------
+    def reload(self, cursor: str = "keep") -> None:
+        q, engine, known = self.sq, self.engine, set(self.aliases)
+
+        def load():
+            page = engine.csms.list_secrets(**q.kwargs())
+            return page, key_aliases(engine, {s.kms_key_id for s in page.secrets}, known)
+
+        self.call_engine(load, group="secrets-list", exclusive=True, label="list secrets",
+                         done=lambda loaded: self._show(loaded, cursor))
+
+    def _show(self, loaded, cursor: str) -> None:
+        page, aliases = loaded
+        self.aliases.update(aliases)
+        if not page.secrets and page.total and page.offset:
+            self.sq = replace(self.sq, offset=(page.total - 1) // self.sq.limit * self.sq.limit)
+            self.reload("bottom")
+            return
+        self.page = page
+        self._by_name = {s.name: s for s in page.secrets}
+        self.query_one(SecretTable).show_page(page.secrets, self.aliases, cursor)
+        self._status()
+
+    def _status(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if page.total:
+            first, last = page.offset + 1, page.offset + len(page.secrets)
+            text = f"{count(first)}–{count(last)} of {count(page.total)} secrets  ·  newest first"
+        else:
+            text = "no secrets match" if self.sq.filtered else "no secrets yet: press n to create one"
+        self.query_one("#secret-status", Static).update(text)
+
+    def _tag_bar(self) -> None:
+        bar = self.query_one("#secret-tag-bar", Static)
+        tags = self.sq.tags
+        bar.display = bool(tags)
+        bar.update("Tags: " + "  ".join(f"[b]{escape(k)}[/]={escape(v)}" for k, v in tags)
+                   + "   [dim](t: edit, T: reset)[/]")
+
+    def _query(self, **changes) -> None:
+        self.sq = replace(self.sq, **changes)
+        self.reload("top" if "offset" in changes else "keep")
+
+    # --- messages from the widgets -------------------------------------------------------
+    def on_secret_table_page_size(self, message: SecretTable.PageSize) -> None:
+        self.sq = replace(self.sq, limit=message.rows, offset=self.sq.offset // message.rows * message.rows)
+        self.reload()
+
+    def on_secret_table_page_request(self, message: SecretTable.PageRequest) -> None:
+        if self.page is None:
+            return
+        offset = self.sq.offset + message.delta * self.sq.limit
+        if 0 <= offset < self.page.total:
+            self.sq = replace(self.sq, offset=offset)
+            self.reload(message.cursor)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "secret-search":
+            self._query(search=event.value.strip(), offset=0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "secret-search":
+            self.query_one(SecretTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        field = {"sf-state": "state", "sf-project": "enterprise_project_id"}.get(event.select.id or "")
+        if field:
+            value = None if event.value is Select.NULL else str(event.value)
+            if getattr(self.sq, field) != value:
+                self._query(**{field: value, "offset": 0})
+
+    def on_data_table_row_selected(self, event) -> None:
+        secret = self._by_name.get(str(event.row_key.value))
+        if secret is not None:
+            open_secret(self.app, secret)
+
+    # --- actions -------------------------------------------------------------------------
+    def current(self):
+        table = self.query_one(SecretTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
+        return self._by_name.get(str(row_key.value))
+
+    def action_filter(self) -> None:
+        self.query_one("#secret-search", Input).focus()
+
+    def action_create(self) -> None:
+        create_secret_flow(self, after=lambda _s: self.reload("top"))
+
+    def action_tag_search(self) -> None:
+        from dewtui.dialogs.secret_tag_search import TagSearchDialog
+
+        def go(pairs) -> None:
+            if pairs is not None:
+                self._set_tags(tuple(pairs))
+
+        self.app.push_screen(TagSearchDialog(self.sq.tags, self.engine.settings.tags_per_resource), go)
+
+    def _set_tags(self, pairs) -> None:
+        self.sq = replace(self.sq, tags=pairs, offset=0)
+        self._tag_bar()
+        self.reload("top")
+
+    def action_reset_tags(self) -> None:
+        if self.sq.tags:
+            self._set_tags(())
+
+    def action_delete(self) -> None:
+        secret = self.current()
+        if secret is None:
+            return
+        if secret.state == "PENDING_DELETE":
+            self.notify(f"{secret.name} is already pending deletion (u cancels it)", severity="warning")
+            return
+        ask_delete(self, secret, lambda _now: self.reload())
+
+    def action_cancel_deletion(self) -> None:
+        secret = self.current()
+        if secret is None:
+            return
+        if secret.state != "PENDING_DELETE":
+            self.notify(f"{secret.name} is not pending deletion", severity="warning")
+            return
+        ask_cancel_deletion(self, secret, lambda _s: self.reload())
+
+    def action_backup(self) -> None:
+        secret = self.current()
+        if secret is not None:
+            ask_download(self, secret)
+
+    def action_restore(self) -> None:
+        ask_restore(self, lambda _s: self.reload("top"))
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_open_selected(self) -> None:
+        secret = self.current()
+        if secret is not None:
+            open_secret(self.app, secret)
+
+    def action_clear(self) -> None:
+        if self.sq.search:
+            self.query_one("#secret-search", Input).value = ""
+        self.query_one(SecretTable).focus()
+
+
+def open_secret(app, secret) -> None:
+    """Show the detail screen of `secret` (a Secret result) on top of the Secrets area."""
+    from dewtui.screens.secret_detail import SecretDetailScreen
+    if app.current_mode != "secrets":
+        app.switch_mode("secrets")
+    while isinstance(app.screen, SecretDetailScreen):
+        app.pop_screen()
+    app.push_screen(SecretDetailScreen(secret))
+
+
+class SecretJumpProvider(Provider):
+    """Palette: "Go to secret <name>", searched in the database (never the whole list)."""
+
+    async def _secrets(self, search: str | None):
+        engine = self.app.engine  # type: ignore[attr-defined]
+        if engine.sealed:
+            return ()
+        kw = {"search": search} if search else {}
+        try:
+            page = await asyncio.to_thread(engine.csms.list_secrets, limit=20, **kw)
+        except DewError:
+            return ()
+        return page.secrets
+
+    def _go(self, secret):
+        return lambda: open_secret(self.app, secret)
+
+    async def discover(self) -> Hits:
+        for s in await self._secrets(None):
+            yield DiscoveryHit(f"Go to secret {s.name}", self._go(s), help=STATE_LABEL.get(s.state, s.state))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        words = query.split()
+        term = words[-1] if words and words[-1].lower() not in ("go", "to", "secret") else None
+        for s in await self._secrets(term):
+            title = f"Go to secret {s.name}"
+            score = matcher.match(title) or (0.5 if term else 0)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._go(s), text=title,
+                          help=f"{STATE_LABEL.get(s.state, s.state)} · {s.enterprise_project_id}")
