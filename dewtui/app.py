@@ -61,6 +61,8 @@ class DewApp(EngineBridge, App):
         location = self._location if self._location is not None else data_location(self.engine)
         self.sub_title = f"{p.name} · {location}"
         self.switch_mode(DEFAULT_AREA)
+        from dewtui.widgets.event_inbox import InboxWatch  # issue 5: header unread count, arrival toasts
+        InboxWatch.start(self)
 
     def _unseal(self, passphrase: str | None) -> None:
         if passphrase is None:

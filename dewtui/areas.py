@@ -13,6 +13,10 @@ from textual.command import Provider
 from textual.screen import Screen
 
 from dewtui.screens.keys import KeyJumpProvider, KeysScreen
+from dewtui.screens.secrets import SecretJumpProvider, SecretsScreen
+from dewtui.screens.events import EventsScreen
+from dewtui.screens.notifications import NotificationsScreen
+from dewtui.screens.audit import AuditScreen
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,10 @@ class Area:
 
 AREAS: tuple[Area, ...] = (
     Area("keys", "Keys", "1", KeysScreen, (KeyJumpProvider,)),
+    Area("secrets", "Secrets", "2", SecretsScreen, (SecretJumpProvider,)),
+    Area("events", "Events", "3", EventsScreen),
+    Area("notifications", "Notifications", "4", NotificationsScreen),
+    Area("audit", "Audit", "5", AuditScreen),
 )
 
 DEFAULT_AREA = AREAS[0].id

@@ -25,8 +25,8 @@ from dewtui.widgets.key_table import COLUMNS, SORT_FIELDS, KeyTable
 from engine import DewError, KeyState
 from engine.kms.specs import ALL_USAGES
 
-SORT_LABELS = {field: label for _key, label, field in COLUMNS if field}
-SORT_CYCLE = [field for _key, _label, field in COLUMNS if field]
+SORT_LABELS = {field: label for _key, label, field, _w in COLUMNS if field}
+SORT_CYCLE = [field for _key, _label, field, _w in COLUMNS if field]
 
 
 class KeysScreen(DewScreen):
@@ -146,7 +146,7 @@ class KeysScreen(DewScreen):
         field = {"f-state": "key_state", "f-usage": "key_usage", "f-origin": "origin",
                  "f-project": "enterprise_project_id"}.get(event.select.id or "")
         if field:
-            value = None if event.value is Select.BLANK else str(event.value)
+            value = None if event.value is Select.NULL else str(event.value)
             if getattr(self.kq, field) != value:
                 self._query(**{field: value, "offset": 0})
 

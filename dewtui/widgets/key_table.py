@@ -14,18 +14,20 @@ from textual.widgets import DataTable
 
 from dewtui.fmt import STATE_STYLE, clip, spec_usage, when
 
-# (column key, label, engine sort field)
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("mark", " ", ""),
-    ("alias", "Alias", "key_alias"),
-    ("id", "ID", ""),
-    ("state", "State", "key_state"),
-    ("spec", "Spec · usage", "key_spec"),
-    ("origin", "Origin", "origin"),
-    ("created", "Created", "creation_date"),
-    ("project", "Project", "enterprise_project_id"),
+# (column key, label, engine sort field, width). Fixed widths: columns do not jump from one
+# page to the next, and nothing is measured per row (a page is redrawn on every keystroke).
+COLUMNS: tuple[tuple[str, str, str, int], ...] = (
+    ("mark", " ", "", 1),
+    ("alias", "Alias", "key_alias", 22),
+    ("id", "ID", "", 8),
+    ("state", "State", "key_state", 16),
+    ("spec", "Spec · usage", "key_spec", 19),
+    ("origin", "Origin", "origin", 8),
+    ("created", "Created", "creation_date", 16),
+    ("project", "Project", "enterprise_project_id", 12),
 )
-SORT_FIELDS = {key: field for key, _label, field in COLUMNS if field}
+WIDTH = {key: width for key, _label, _field, width in COLUMNS}
+SORT_FIELDS = {key: field for key, _label, field, _w in COLUMNS if field}
 
 
 class KeyTable(DataTable):
@@ -55,8 +57,8 @@ class KeyTable(DataTable):
         self._rows_fit = 0
 
     def on_mount(self) -> None:
-        for key, label, _field in COLUMNS:
-            self.add_column(label, key=key)
+        for key, label, _field, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
 
     def on_resize(self) -> None:
         rows = max(5, self.size.height - 1)  # one line for the header
@@ -77,9 +79,9 @@ class KeyTable(DataTable):
     @staticmethod
     def cells(k, marked: bool) -> tuple:
         state = Text(k.key_state.label, style=STATE_STYLE.get(k.key_state.value, ""))
-        return (Text("●", style="bold magenta") if marked else " ", clip(k.key_alias, 28),
+        return (Text("●", style="bold magenta") if marked else " ", clip(k.key_alias, WIDTH["alias"]),
                 k.key_id[:8], state, spec_usage(k.key_spec, k.key_usage), k.origin,
-                when(k.creation_date), clip(k.enterprise_project_id, 14))
+                when(k.creation_date), clip(k.enterprise_project_id, WIDTH["project"]))
 
     def set_mark(self, key_id: str, marked: bool) -> None:
         self.update_cell(key_id, "mark", Text("●", style="bold magenta") if marked else " ")

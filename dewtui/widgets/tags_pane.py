@@ -28,8 +28,8 @@ class TagsPane(KeyPane):
 
     def on_mount(self) -> None:
         table = self.query_one("#tags-table", DataTable)
-        table.add_column("Tag key", key="key")
-        table.add_column("Tag value", key="value")
+        table.add_column("Tag key", key="key", width=40)
+        table.add_column("Tag value", key="value", width=60)
         self._fill()
 
     def show_key(self, key) -> None:

@@ -14,7 +14,7 @@ async def settle(pilot, rounds: int = 4) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
     await app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.pause(0.05)
 
 
 def make_app(engine) -> DewApp:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dewtui.screens.keys import KeysScreen
-from engine import Engine, FrozenClock, SeededRng
+from engine import Engine, SeededRng
 from ui.helpers import SIZE, make_app, settle
 from ui.fixtures import fixed_ec_material, populate
 
@@ -67,14 +67,6 @@ def test_keys_filtered_and_marked(snap_compare, data_eng):
 
 def test_help_overlay(snap_compare, data_eng):
     assert _snap(snap_compare, data_eng, "question_mark")
-
-
-def test_command_palette_go_to_key(snap_compare, data_eng):
-    async def palette(pilot):
-        await pilot.press("ctrl+p")
-        await pilot.press(*"ledger")
-        await pilot.pause(0.3)
-    assert _snap(snap_compare, data_eng, palette)
 
 
 def test_create_key_dialog(snap_compare, data_eng):
