@@ -23,6 +23,7 @@ GLOBAL_BINDINGS: list[Binding] = [
     Binding("ctrl+p", "command_palette", "Commands", show=False),
     Binding("q", "quit", "Quit", tooltip="leave dewtui"),
     Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    Binding("ctrl+u", "act_as", "Act as user…", show=False, tooltip="switch the acting principal"),  # issue 3
 ] + [Binding(a.key, f"switch_mode('{a.id}')", f"Go to {a.title}", show=False, tooltip=f"the {a.title} area")
      for a in AREAS]
 
@@ -44,10 +45,11 @@ class DewApp(EngineBridge, App):
     MODES = {a.id: a.screen for a in AREAS}
     COMMANDS = App.COMMANDS | {ActionsProvider} | {p for a in AREAS for p in a.providers}
 
-    def __init__(self, engine: Engine, *, location: str | None = None) -> None:
+    def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False) -> None:
         super().__init__()
         self.engine = engine
         self._location = location
+        self._scheduler = scheduler  # issue 3: opt-in, so tests stay deterministic
 
     def on_mount(self) -> None:
         if self.engine.sealed:
@@ -63,6 +65,9 @@ class DewApp(EngineBridge, App):
         self.switch_mode(DEFAULT_AREA)
         from dewtui.widgets.event_inbox import InboxWatch  # issue 5: header unread count, arrival toasts
         InboxWatch.start(self)
+        if self._scheduler:  # issue 3: due work while the TUI is open
+            from dewtui.scheduler_bridge import SchedulerBridge
+            SchedulerBridge.start(self)
 
     def _unseal(self, passphrase: str | None) -> None:
         if passphrase is None:
@@ -75,6 +80,14 @@ class DewApp(EngineBridge, App):
 
         self.call_engine(lambda: self.engine.unseal(passphrase), done=lambda _r: self._start(),
                          failed=retry, success="Unsealed", label="unseal")
+
+    def action_act_as(self) -> None:  # issue 3: the principal switcher
+        from dewtui.principal import act_as_flow
+        act_as_flow(self)
+
+    def on_unmount(self) -> None:
+        from dewtui.scheduler_bridge import SchedulerBridge
+        SchedulerBridge.stop(self)
 
     def action_help(self) -> None:
         from dewtui.dialogs.help import HelpDialog
@@ -92,7 +105,7 @@ def run_tui(home: str | None = None) -> int:
         print(f"dewtui: {err.code}: {err.message}")
         return 2
     try:
-        result = DewApp(engine).run()
+        result = DewApp(engine, scheduler=True).run()
         return result if isinstance(result, int) else 0
     finally:
         engine.close()

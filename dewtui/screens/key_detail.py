@@ -20,6 +20,8 @@ from dewtui.widgets.key_pane import KeyPane
 from dewtui.widgets.online_tool import OnlineToolPane
 from dewtui.widgets.public_key_pane import PublicKeyPane
 from dewtui.widgets.tags_pane import TagsPane
+from dewtui.widgets.grants_pane import GrantsPane  # issue 3
+from dewtui.widgets.rotation_pane import RotationPane, rotatable  # issue 3
 from engine.kms.specs import SPECS
 
 
@@ -36,6 +38,8 @@ DETAIL_TABS: list[DetailTab] = [
     DetailTab("online-tool", "Online tool", OnlineToolPane),
     DetailTab("tags", "Tags", TagsPane),
     DetailTab("public-key", "Public key", PublicKeyPane, lambda k: not SPECS[k.key_spec].symmetric),
+    DetailTab("rotation", "Rotation policy", RotationPane, rotatable),
+    DetailTab("grants", "Grants", GrantsPane, lambda k: not k.default_key_flag),
 ]
 
 

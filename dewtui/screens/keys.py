@@ -38,6 +38,9 @@ class KeysScreen(DewScreen):
         Binding("d", "change('disable')", "Disable"),
         Binding("x", "schedule_deletion", "Delete", tooltip="schedule deletion (7-1096 days)"),
         Binding("u", "change('cancel_deletion')", "Undelete", tooltip="cancel scheduled deletion"),
+        Binding("i", "import_key", "Import key", show=False, tooltip="create a key for your own material (wizard)"),
+        Binding("m", "import_material", "Import material", show=False, tooltip="resume the import of a Pending-import key"),
+        Binding("M", "delete_material", "Delete key material", show=False, tooltip="external symmetric keys"),
         Binding("s", "sort", "Sort", tooltip="next sort column"),
         Binding("S", "reverse", "Reverse sort", show=False),
         Binding("r", "reload", "Refresh", show=False),
@@ -215,6 +218,20 @@ class KeysScreen(DewScreen):
         keys = self.targets()
         if keys:
             ask_schedule_deletion(self, keys, self._after_batch)
+
+    def action_import_key(self) -> None:  # issue 3: the import wizard (dewtui.import_steps)
+        from dewtui.import_steps import import_key_flow
+        import_key_flow(self, after=self.reload)
+
+    def action_import_material(self) -> None:
+        from dewtui.import_steps import reopen_import
+        if (key := self.current()) is not None:
+            reopen_import(self, key, after=self.reload)
+
+    def action_delete_material(self) -> None:
+        from dewtui.import_steps import ask_delete_material
+        if (key := self.current()) is not None:
+            ask_delete_material(self, key, after=self.reload)
 
     def action_sort(self) -> None:
         i = SORT_CYCLE.index(self.kq.sort) if self.kq.sort in SORT_CYCLE else -1

@@ -1,7 +1,6 @@
 """Pilot tests: drive the TUI with keys and clicks, then assert the ENGINE's state."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from textual.widgets import Checkbox, DataTable, Input, TextArea
