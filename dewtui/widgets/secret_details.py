@@ -43,11 +43,27 @@ class SecretDetailsPane(SecretPane):
             yield Label("KMS key", classes="field-label")
             yield Select([], prompt="loading keys…", id="secret-key-select")
             yield Button("Save", id="save-key")
+        with Horizontal(classes="field"):
+            yield Label("Event", classes="field-label")
+            yield Select([], prompt="No event", id="secret-event-select")
+            yield Button("Save", id="save-event")
         yield Label("", id="secret-edit-note", classes="note")
         yield Static(attributes(self.secret, self.key_alias(self.secret.kms_key_id)), id="secret-attributes")
 
     def on_mount(self) -> None:
         self._lock()
+        events = self.engine.events
+        self.call_engine(lambda: [e.name for e in events.list_secret_events()], quiet=True,
+                         done=self._set_events, label="list events")
+
+    def _set_events(self, names: list[str]) -> None:
+        """The events a secret may subscribe to (at most one, as the cloud)."""
+        self._event_names = list(names)
+        select = self.query_one("#secret-event-select", Select)
+        select.set_options([(n, n) for n in names])
+        current = next(iter(self.secret.event_subscriptions), None)
+        if current in names:
+            select.value = current
 
     def set_key_choices(self, choices: list[tuple[str, str]] | None = None) -> None:
         """csms/default and the Enabled AES keys; the secret's own key is always offered.
@@ -70,7 +86,8 @@ class SecretDetailsPane(SecretPane):
 
     def _lock(self) -> None:
         frozen = self.pending
-        for wid in ("#secret-description-input", "#save-description", "#secret-key-select", "#save-key"):
+        for wid in ("#secret-description-input", "#save-description", "#secret-key-select", "#save-key",
+                    "#secret-event-select", "#save-event"):
             self.query_one(wid).disabled = frozen
         self.query_one("#secret-edit-note", Label).update(
             "Pending deletion: description and key cannot change." if frozen else
@@ -81,6 +98,8 @@ class SecretDetailsPane(SecretPane):
         self.query_one("#secret-description-input", Input).value = secret.description
         self.query_one("#secret-attributes", Static).update(attributes(secret, self.key_alias(secret.kms_key_id)))
         self.set_key_choices()
+        if getattr(self, "_event_names", None) is not None:
+            self._set_events(self._event_names)
         self._lock()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -89,10 +108,18 @@ class SecretDetailsPane(SecretPane):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self._save("description" if event.button.id == "save-description" else "key")
+        self._save({"save-description": "description", "save-event": "event"}.get(event.button.id or "", "key"))
 
     def _save(self, what: str) -> None:
         csms, name = self.engine.csms, self.secret.name
+        if what == "event":
+            chosen = self.query_one("#secret-event-select", Select).value
+            events = [] if chosen is Select.NULL else [str(chosen)]
+            if events != list(self.secret.event_subscriptions):
+                self.call_engine(lambda: csms.update_secret(name, event_subscriptions=events),
+                                 label="update secret", done=lambda _s: self.secret_changed(),
+                                 success=f"Subscribed to {escape(events[0])}" if events else "No event subscription")
+            return
         if what == "description":
             text = self.query_one("#secret-description-input", Input).value
             if text != self.secret.description:

@@ -159,3 +159,22 @@ async def test_refusal_is_a_toast_with_its_code(app, eng, clock):
         await settle(pilot)
         assert isinstance(app.screen, SecretDetailScreen)  # no value dialog
         assert any(t.startswith("CSMS.0401: KMS key old-secrets") for t in _toasts(app))
+
+
+async def test_details_subscribe_to_an_event_and_back(app, eng, clock):
+    populate_secrets(eng, clock)
+    eng.events.create_topic("inbox")
+    eng.events.create_secret_event("watch", ["SECRET_VERSION_CREATED"], notification="inbox")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, "db-password", "details")
+        select = screen.query_one("#secret-event-select", Select)
+        select.value = "watch"
+        await pilot.click("#save-event")
+        await settle(pilot)
+        assert list(eng.csms.show_secret("db-password").event_subscriptions) == ["watch"]
+        eng.csms.create_secret_version("db-password", secret_string="fake-9")
+        assert eng.events.unread_count() == 1
+        select.clear()
+        await pilot.click("#save-event")
+        await settle(pilot)
+        assert list(eng.csms.show_secret("db-password").event_subscriptions) == []
