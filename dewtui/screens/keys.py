@@ -39,7 +39,7 @@ class KeysScreen(DewScreen):
         Binding("x", "schedule_deletion", "Delete", tooltip="schedule deletion (7-1096 days)"),
         Binding("u", "change('cancel_deletion')", "Undelete", tooltip="cancel scheduled deletion"),
         Binding("i", "import_key", "Import key", show=False, tooltip="create a key for your own material (wizard)"),
-        Binding("m", "import_material", "Import material", show=False, tooltip="resume the import of a Pending-import key"),
+        Binding("m", "import_material", "Import material", show=False, tooltip="resume a Pending-import key"),
         Binding("M", "delete_material", "Delete key material", show=False, tooltip="external symmetric keys"),
         Binding("s", "sort", "Sort", tooltip="next sort column"),
         Binding("S", "reverse", "Reverse sort", show=False),
