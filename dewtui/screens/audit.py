@@ -21,7 +21,7 @@ from dewtui.event_requests import TIME_RANGES, ExportRequest, TraceQuery, Verify
 from dewtui.fmt import clip
 from dewtui.screens.base import DewScreen
 from dewtui.widgets.event_format import RATING_STYLE, json_renderable, short_time, styled
-from dewtui.widgets.event_paged import PagedTable, next_offset, page_status
+from dewtui.widgets.paged_table import PagedTable, next_offset, page_status
 
 COLUMNS = (("time", "Time (UTC)"), ("name", "Trace name"), ("rating", "Rating"),
            ("resource", "Resource"), ("user", "User"))

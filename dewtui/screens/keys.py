@@ -123,12 +123,12 @@ class KeysScreen(DewScreen):
         self.reload("top" if "offset" in changes else "keep")
 
     # --- messages from the widgets -----------------------------------------------------
-    def on_key_table_page_size(self, message: KeyTable.PageSize) -> None:
+    def on_paged_table_page_size(self, message: KeyTable.PageSize) -> None:
         offset = self.kq.offset // message.rows * message.rows
         self.kq = replace(self.kq, limit=message.rows, offset=offset)
         self.reload()
 
-    def on_key_table_page_request(self, message: KeyTable.PageRequest) -> None:
+    def on_paged_table_page_request(self, message: KeyTable.PageRequest) -> None:
         if self.page is None:
             return
         offset = self.kq.offset + message.delta * self.kq.limit

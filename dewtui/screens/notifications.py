@@ -18,7 +18,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 from dewtui.event_requests import NotificationQuery
 from dewtui.screens.base import DewScreen
 from dewtui.widgets.event_format import LEVEL_STYLE, seconds, styled, type_label
-from dewtui.widgets.event_paged import PagedTable, next_offset, page_status
+from dewtui.widgets.paged_table import PagedTable, next_offset, page_status
 from engine.events.catalog import EVENT_TYPES
 
 COLUMNS = (("read", " "), ("time", "Time (UTC)"), ("level", "Level"), ("event", "Event"),

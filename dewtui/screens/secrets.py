@@ -122,11 +122,11 @@ class SecretsScreen(DewScreen):
         self.reload("top" if "offset" in changes else "keep")
 
     # --- messages from the widgets -------------------------------------------------------
-    def on_secret_table_page_size(self, message: SecretTable.PageSize) -> None:
+    def on_paged_table_page_size(self, message: SecretTable.PageSize) -> None:
         self.sq = replace(self.sq, limit=message.rows, offset=self.sq.offset // message.rows * message.rows)
         self.reload()
 
-    def on_secret_table_page_request(self, message: SecretTable.PageRequest) -> None:
+    def on_paged_table_page_request(self, message: SecretTable.PageRequest) -> None:
         if self.page is None:
             return
         offset = self.sq.offset + message.delta * self.sq.limit

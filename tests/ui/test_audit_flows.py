@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from dewtui.dialogs.trace_export import ExportDialog
 from dewtui.dialogs.trace_verify import VerifyDialog
 from dewtui.screens.audit import AuditScreen
-from dewtui.widgets.event_paged import PagedTable
+from dewtui.widgets.paged_table import PagedTable
 from ui.helpers import SIZE, make_app, settle
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
 from ui.test_events_flows import toasts

@@ -6,7 +6,7 @@ from textual.widgets import Checkbox
 from dewtui.dialogs.event_content import NotificationDialog
 from dewtui.screens.notifications import NotificationsScreen
 from dewtui.widgets.event_inbox import InboxWatch
-from dewtui.widgets.event_paged import PagedTable
+from dewtui.widgets.paged_table import PagedTable
 from ui.helpers import SIZE, make_app, settle
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
 from ui.test_events_flows import toasts

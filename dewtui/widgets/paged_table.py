@@ -1,9 +1,10 @@
-"""A page-sized DataTable for the notification inbox and the audit trail.
+"""A page-sized DataTable: only one screenful of rows ever exists in the widget.
 
-Both lists can grow without bound (every operation writes a trace), so the screens ask the
-engine for one page (`limit`/`offset`, filtered and counted in the database) and this table
-shows exactly that page. Like the keys table, it reports how many rows fit (`PageSize`) and
-turns moving past its first/last row, or pageup/pagedown, into `PageRequest`s.
+Keys, secrets, notifications and audit traces can number 10,000+ (a DataTable holding all
+of them freezes the UI), so each screen asks the engine for one page (`limit`/`offset`,
+filtered and counted in the database) and this table shows exactly that page. It reports
+how many rows fit (`PageSize`) and turns moving past its first/last row, or
+pageup/pagedown, into `PageRequest`s; the screen owns the data and the page window.
 """
 from __future__ import annotations
 
@@ -37,14 +38,16 @@ class PagedTable(DataTable):
             self.delta = delta
             self.cursor = cursor  # "top", "bottom" or "keep"
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kw) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str] | tuple[str, str, int]], **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self._columns = tuple(columns)
         self._rows_fit = 0
 
     def on_mount(self) -> None:
-        for key, label in self._columns:
-            self.add_column(label, key=key)
+        # (key, label) or (key, label, width): fixed widths keep columns from jumping between
+        # pages and draw a freshly filled page at its final widths at once
+        for key, label, *width in self._columns:
+            self.add_column(label, key=key, width=width[0] if width else None)
 
     def on_resize(self) -> None:
         rows = max(5, self.size.height - 1)  # one line for the header
