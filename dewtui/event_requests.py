@@ -43,13 +43,16 @@ class NotificationQuery:
         return {**self.filters(), "limit": self.limit, "offset": self.offset}
 
 
-# Time range presets of the audit filter: (label, how far back; None = the whole retention)
+# Time ranges of the audit filter: (label, key, how far back; None = the whole retention).
+# "custom" uses the query's own `since` / `until` (either may be open).
 TIME_RANGES: tuple[tuple[str, str, timedelta | None], ...] = (
     ("last hour", "1h", timedelta(hours=1)),
     ("last 24 hours", "1d", timedelta(days=1)),
     ("last 3 days", "3d", timedelta(days=3)),
     ("whole retention", "all", None),
+    ("custom range", "custom", None),
 )
+CUSTOM_RANGE = "custom"
 RANGE_DELTAS = {key: delta for _label, key, delta in TIME_RANGES}
 
 
@@ -63,6 +66,8 @@ class TraceQuery:
     user: str = ""
     trace_rating: str | None = None
     time_range: str = "all"
+    since: datetime | None = None  # the custom range's ends (UTC), used when time_range is "custom"
+    until: datetime | None = None
     limit: int = 30
     offset: int = 0
 
@@ -82,11 +87,18 @@ class TraceQuery:
         delta = RANGE_DELTAS.get(self.time_range)
         if delta is not None:
             kw["since"] = now - delta
+        elif self.time_range == CUSTOM_RANGE:
+            kw.update((k, v) for k, v in (("since", self.since), ("until", self.until)) if v is not None)
         return kw
 
     def filtered(self) -> bool:
         return bool(self.trace_name.strip() or self.resource_type or self.resource.strip()
-                    or self.user.strip() or self.trace_rating or self.time_range != "all")
+                    or self.user.strip() or self.trace_rating or self.time_range_filters())
+
+    def time_range_filters(self) -> bool:
+        if self.time_range == CUSTOM_RANGE:
+            return self.since is not None or self.until is not None
+        return self.time_range != "all"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Display formatting shared by screens (dates, states, spec/usage): no Textual here."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 USAGE_SHORT = {"ENCRYPT_DECRYPT": "encrypt", "SIGN_VERIFY": "sign", "GENERATE_VERIFY_MAC": "mac"}
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d")  # what a person types for a time (UTC)
 STATE_STYLE = {"2": "green", "3": "yellow", "4": "red", "5": "cyan"}
 
 
@@ -27,3 +28,17 @@ def state_markup(state: object, label: str) -> str:
 
 def count(n: int) -> str:
     return f"{n:,}"
+
+
+def parse_utc(text: str) -> datetime | None:
+    """A typed UTC time (`YYYY-MM-DD HH:MM` or `YYYY-MM-DD`), None for empty text;
+    ValueError naming the format when the text is not a time."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    raise ValueError("not a time: use YYYY-MM-DD HH:MM (UTC)")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.requests import CreateKeyRequest
 from engine import DewError
 from engine.kms.lifecycle import check_alias, check_description
@@ -36,8 +36,9 @@ def _row(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
-class CreateKeyDialog(ModalScreen[CreateKeyRequest | None]):
+class CreateKeyDialog(FormDialog[CreateKeyRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Create")]
+    SUBMIT_ON_ENTER = False  # enter moves on; ctrl+s or Create submits
 
     def __init__(self, projects: list[str] | None = None, max_tags: int = 20) -> None:
         super().__init__()
@@ -111,16 +112,5 @@ class CreateKeyDialog(ModalScreen[CreateKeyRequest | None]):
             key_description=self.query_one("#description", Input).value, origin=origin,
             enterprise_project_id=str(self.query_one("#project", Select).value), tags=tuple(tags))
 
-    def action_submit(self) -> None:
-        request = self._validate()
-        if request is not None:
-            self.dismiss(request)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def request(self) -> CreateKeyRequest | None:
+        return self._validate()

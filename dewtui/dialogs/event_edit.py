@@ -14,9 +14,9 @@ from typing import Callable, Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.event_requests import EventRequest
 from dewtui.widgets.event_format import level_markup
 from engine.events.catalog import ENABLED, EVENT_TYPES, NAME_RE, DISABLED
@@ -26,7 +26,7 @@ def _row(label: str, *widgets) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), *widgets, classes="field")
 
 
-class EventDialog(ModalScreen[EventRequest | None]):
+class EventDialog(FormDialog[EventRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save"),
                 Binding("ctrl+t", "new_topic", "New topic")]
 
@@ -128,22 +128,10 @@ class EventDialog(ModalScreen[EventRequest | None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         self._validate(quiet=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
-
-    def action_submit(self) -> None:
+    def request(self) -> EventRequest | None:
         self._submitted = True
-        request = self._validate()
-        if request is not None:
-            self.dismiss(request)
+        return self._validate()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "ev-new-topic":
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "ev-new-topic":
             self.action_new_topic()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

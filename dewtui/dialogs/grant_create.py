@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.key_requests import GrantRequest
 from engine.kms.grants import GRANT_OPERATIONS, NAME_RE
 
@@ -32,7 +32,7 @@ def _row(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
-class CreateGrantDialog(ModalScreen[GrantRequest | None]):
+class CreateGrantDialog(FormDialog[GrantRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Create")]
 
     def __init__(self, key, users: list[str] | None = None, grantee: str = "") -> None:
@@ -70,7 +70,7 @@ class CreateGrantDialog(ModalScreen[GrantRequest | None]):
     def operations(self) -> tuple[str, ...]:
         return tuple(op for op in GRANT_OPERATIONS if self.query_one(f"#op-{op}", Checkbox).value)
 
-    def _validate(self) -> GrantRequest | None:
+    def request(self) -> GrantRequest | None:
         errors = []
         grantee = self.query_one("#grantee", Input).value.strip()
         if not grantee:
@@ -89,20 +89,3 @@ class CreateGrantDialog(ModalScreen[GrantRequest | None]):
             return None
         kind = "domain" if self.query_one("#type-domain", RadioButton).value else "user"
         return GrantRequest(grantee, kind, ops, name, self.query_one("#retiring", Input).value.strip())
-
-    def action_submit(self) -> None:
-        request = self._validate()
-        if request is not None:
-            self.dismiss(request)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -11,7 +11,7 @@ no public key), so the steps snapshot deterministically.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from dewtui.dialogs.create_key import parse_tags
-from dewtui.fmt import when
+from dewtui.fmt import parse_utc, when
 from dewtui.import_files import (MATERIAL_FILE, PRIVATE_KEY_FILE, display_path, file_problem,
                                  openssl_commands)
 from dewtui.key_requests import (IMPORT_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS,
@@ -244,11 +244,6 @@ class CommandsDialog(_Step):
             self.dismiss(event.button.id == "ok" or None)
 
 
-def parse_time(text: str) -> datetime:
-    """`YYYY-MM-DD HH:MM` in UTC; ValueError if not."""
-    return datetime.strptime(text.strip(), TIME_FORMAT).replace(tzinfo=timezone.utc)
-
-
 class MaterialDialog(_Step):
     """Step 4: the wrapped material (and private key) files and the expiry mode."""
 
@@ -312,7 +307,9 @@ class MaterialDialog(_Step):
         expires = None
         if not self.query_one("#never", RadioButton).value:
             try:
-                expires = parse_time(self.query_one("#expires-at", Input).value)
+                expires = parse_utc(self.query_one("#expires-at", Input).value)
+                if expires is None:
+                    raise ValueError("no time")
                 if expires <= self.now:
                     errors.append("the expiry time must be in the future")
             except ValueError:

@@ -11,9 +11,9 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.secret_requests import FileRequest
 from dewtui.widgets.secret_file_list import FileList, shown
 
@@ -24,7 +24,7 @@ def default_backup_path(name: str) -> str:
     return f"~/{name}{SUFFIX}"
 
 
-class DownloadBackupDialog(ModalScreen[FileRequest | None]):
+class DownloadBackupDialog(FormDialog[FileRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, name: str, path: str) -> None:
@@ -62,25 +62,12 @@ class DownloadBackupDialog(ModalScreen[FileRequest | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._note()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._ok()
-        else:
-            self.dismiss(None)
-
-    def _ok(self) -> None:
+    def request(self) -> FileRequest | None:
         text = self.query_one("#backup-path", Input).value.strip()
-        if text and not Path(text).expanduser().is_dir():
-            self.dismiss(FileRequest(text))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return FileRequest(text) if text and not Path(text).expanduser().is_dir() else None
 
 
-class RestoreBackupDialog(ModalScreen[FileRequest | None]):
+class RestoreBackupDialog(FormDialog[FileRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, start: str | None = None) -> None:
@@ -109,19 +96,6 @@ class RestoreBackupDialog(ModalScreen[FileRequest | None]):
         field.value = shown(Path(event.path))
         field.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._ok()
-        else:
-            self.dismiss(None)
-
-    def _ok(self) -> None:
+    def request(self) -> FileRequest | None:
         text = self.query_one("#restore-path", Input).value.strip()
-        if text:
-            self.dismiss(FileRequest(text))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return FileRequest(text) if text else None

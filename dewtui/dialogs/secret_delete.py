@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.secret_requests import DeleteSecretRequest
 from engine.csms.rules import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 
@@ -23,7 +23,7 @@ EXPLAIN = {
 }
 
 
-class DeleteSecretDialog(ModalScreen[DeleteSecretRequest | None]):
+class DeleteSecretDialog(FormDialog[DeleteSecretRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, name: str) -> None:
@@ -78,20 +78,8 @@ class DeleteSecretDialog(ModalScreen[DeleteSecretRequest | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._refresh()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._ok()
-        else:
-            self.dismiss(None)
-
-    def _ok(self) -> None:
+    def request(self) -> DeleteSecretRequest | None:
         self._refresh()
         if self.query_one("#ok", Button).disabled:
-            return
-        self.dismiss(DeleteSecretRequest(self.secret_name, self.now, self._days() or MAX_WINDOW_DAYS))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return None
+        return DeleteSecretRequest(self.secret_name, self.now, self._days() or MAX_WINDOW_DAYS)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.secret_requests import RotationRequest
 from dewtui.widgets.secret_rotation_form import RotationForm
 from engine import DewError
 
 
-class RotationDialog(ModalScreen[RotationRequest | None]):
+class RotationDialog(FormDialog[RotationRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
 
     def __init__(self, secret_name: str, config) -> None:
@@ -32,19 +32,9 @@ class RotationDialog(ModalScreen[RotationRequest | None]):
                 yield Button("Save", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
 
-    def action_submit(self) -> None:
+    def request(self) -> RotationRequest | None:
         try:
-            req = self.query_one(RotationForm).request()
+            return self.query_one(RotationForm).request()
         except DewError as e:
             self.query_one("#errors", Static).update(f"• {e.message}")
-            return
-        self.dismiss(req)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "cancel":
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return None

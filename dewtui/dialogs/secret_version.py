@@ -11,7 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from dewtui.dialogs.secret_expiry import PLACEHOLDER, parse_expiry
+from dewtui.dialogs.secret_expiry import PLACEHOLDER
+from dewtui.fmt import parse_utc
 from dewtui.secret_requests import AddVersionRequest
 from dewtui.widgets.secret_value_editor import ValueEditor
 
@@ -50,7 +51,7 @@ class AddVersionDialog(ModalScreen[AddVersionRequest | None]):
             errors.append(problem)
         expire = None
         try:
-            expire = parse_expiry(self.query_one("#version-expiry", Input).value)
+            expire = parse_utc(self.query_one("#version-expiry", Input).value)
         except ValueError as e:
             errors.append(str(e))
         self.query_one("#errors", Static).update("\n".join(f"• {m}" for m in errors))

@@ -4,15 +4,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.requests import TagRequest
 from engine import DewError
 from engine.tags import validate_tag
 
 
-class TagDialog(ModalScreen[TagRequest | None]):
+class TagDialog(FormDialog[TagRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, key: str = "", value: str = "") -> None:
@@ -38,7 +38,7 @@ class TagDialog(ModalScreen[TagRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#tag-value" if self.editing else "#tag-key", Input).focus()
 
-    def _request(self) -> TagRequest | None:
+    def request(self) -> TagRequest | None:
         key = self.query_one("#tag-key", Input).value
         value = self.query_one("#tag-value", Input).value
         try:
@@ -47,20 +47,3 @@ class TagDialog(ModalScreen[TagRequest | None]):
             self.query_one("#errors", Static).update(f"• {e.message}")
             return None
         return TagRequest(key, value, self.editing)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._ok()
-        else:
-            self.dismiss(None)
-
-    def _ok(self) -> None:
-        request = self._request()
-        if request is not None:
-            self.dismiss(request)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

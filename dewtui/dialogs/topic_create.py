@@ -9,14 +9,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.event_requests import TopicRequest
 from engine.events.catalog import NAME_RE
 
 
-class TopicDialog(ModalScreen[TopicRequest | None]):
+class TopicDialog(FormDialog[TopicRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Create")]
 
     def compose(self) -> ComposeResult:
@@ -38,7 +38,7 @@ class TopicDialog(ModalScreen[TopicRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#topic-name", Input).focus()
 
-    def _validate(self) -> TopicRequest | None:
+    def request(self) -> TopicRequest | None:
         name = self.query_one("#topic-name", Input).value.strip()
         ok = bool(NAME_RE.match(name))
         self.query_one("#topic-name", Input).set_class(not ok, "-invalid")
@@ -46,20 +46,3 @@ class TopicDialog(ModalScreen[TopicRequest | None]):
         if not ok:
             return None
         return TopicRequest(name, self.query_one("#topic-file", Input).value.strip())
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        request = self._validate()
-        if request is not None:
-            self.dismiss(request)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

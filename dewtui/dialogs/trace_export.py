@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from dewtui.dialogs.form import FormDialog
 from dewtui.event_requests import ExportRequest
 
 MAX_EXPORT = 5000  # the engine enforces it (engine.audit.export.MAX_ROWS); shown for comfort
@@ -26,7 +26,7 @@ def export_note(matching: int | None) -> str:
     return f"The filters match {matching:,} traces (an export holds at most {MAX_EXPORT:,})."
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(FormDialog[ExportRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, default_path: str, matching: int | None, filters_text: str) -> None:
@@ -52,21 +52,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
 
-    def action_submit(self) -> None:
+    def request(self) -> ExportRequest | None:
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
             self.query_one("#errors", Static).update("• choose a file")
-            return
-        self.dismiss(ExportRequest(path))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return None
+        return ExportRequest(path)

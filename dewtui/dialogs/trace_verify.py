@@ -34,7 +34,7 @@ def chain_status(result) -> str:
 
 def verify_text(result, against: str = "") -> str:
     if result.ok:
-        lines = [f"[b green]✔ The audit chain is intact.[/]", "",
+        lines = ["[b green]✔ The audit chain is intact.[/]", "",
                  f"{result.checked:,} traces checked: none was altered, removed or inserted."]
         if against:
             lines.append(f"The saved head [dim]{against[:24]}…[/] is still part of the chain.")

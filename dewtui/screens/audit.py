@@ -9,7 +9,6 @@ refuses more than 5000 rows, CTS.0006, shown as a toast); `v` verifies the hash 
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -17,17 +16,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
-from dewtui.event_requests import TIME_RANGES, ExportRequest, TraceQuery, VerifyRequest
-from dewtui.fmt import clip
-from dewtui.screens.base import DewScreen
+from dewtui.event_requests import CUSTOM_RANGE, TIME_RANGES, ExportRequest, TraceQuery, VerifyRequest
+from dewtui.fmt import clip, parse_utc, when
+from dewtui.screens.paged_list import PagedListScreen
 from dewtui.widgets.event_format import RATING_STYLE, json_renderable, short_time, styled
-from dewtui.widgets.paged_table import PagedTable, next_offset, page_status
+from dewtui.widgets.paged_table import PagedTable, page_status
 
 COLUMNS = (("time", "Time (UTC)"), ("name", "Trace name"), ("rating", "Rating"),
            ("resource", "Resource"), ("user", "User"))
 RESOURCE_TYPES = ("cmk", "rng", "csms", "cts", "iam", "project")
 RATINGS = ("normal", "warning", "incident")
 INPUT_FIELDS = {"audit-name": "trace_name", "audit-resource": "resource", "audit-user": "user"}
+RANGE_FIELDS = {"audit-since": "since", "audit-until": "until"}  # the custom range's ends
 SELECT_FIELDS = {"audit-type": "resource_type", "audit-by": "search_by", "audit-rating": "trace_rating",
                  "audit-range": "time_range"}
 
@@ -42,11 +42,15 @@ def describe_filters(q: TraceQuery) -> str:
         ("name", q.trace_name.strip()), ("type", q.resource_type or ""),
         (f"resource {q.search_by}", q.resource.strip()), ("user", q.user.strip()),
         ("rating", q.trace_rating or "")) if value]
-    parts.append(next(label for label, key, _d in TIME_RANGES if key == q.time_range))
+    if q.time_range == CUSTOM_RANGE:
+        parts.append(f"from {when(q.since) if q.since else 'the retention start'} "
+                     f"to {when(q.until) if q.until else 'now'}")
+    else:
+        parts.append(next(label for label, key, _d in TIME_RANGES if key == q.time_range))
     return " · ".join(parts)
 
 
-class AuditScreen(DewScreen):
+class AuditScreen(PagedListScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="trace name, then tab through the filters"),
         Binding("ctrl+e", "export", "Export CSV", tooltip="the current result, at most 5000 traces"),
@@ -56,10 +60,8 @@ class AuditScreen(DewScreen):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
-        self.tq = TraceQuery()
+        super().__init__(TraceQuery())
         self.traces: dict[str, object] = {}
-        self.total: int | None = None
         self.chain = "chain not verified (v)"
         self._shown_trace: str | None = None
 
@@ -69,11 +71,13 @@ class AuditScreen(DewScreen):
             yield Select([(t, t) for t in RESOURCE_TYPES], prompt="Any resource", id="audit-type")
             yield Select([("by name", "name"), ("by id", "id")], value="name", allow_blank=False, id="audit-by")
             yield Input(placeholder="resource name or id", id="audit-resource")
-        with Horizontal(classes="audit-filters"):
+        with Horizontal(classes="audit-filters", id="audit-filters-2"):
             yield Input(placeholder="principal (user name)", id="audit-user")
             yield Select([(r.capitalize(), r) for r in RATINGS], prompt="Any rating", id="audit-rating")
             yield Select([(label.capitalize(), key) for label, key, _d in TIME_RANGES], value="all",
                          allow_blank=False, id="audit-range")
+            yield Input(placeholder="from YYYY-MM-DD HH:MM", id="audit-since", classes="audit-range-end")
+            yield Input(placeholder="to (empty: now)", id="audit-until", classes="audit-range-end")
         with Horizontal(id="audit-body"):
             yield PagedTable(COLUMNS, id="audit-table")
             with VerticalScroll(id="audit-detail"):
@@ -83,13 +87,9 @@ class AuditScreen(DewScreen):
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
 
-    def on_screen_resume(self) -> None:
-        if self.total is not None:
-            self.reload()
-
     # --- loading -----------------------------------------------------------------------
     def reload(self, cursor: str = "keep") -> None:
-        q, audit, now = self.tq, self.engine.audit, self.engine.now()
+        q, audit, now = self.lq, self.engine.audit, self.engine.now()
 
         def page():
             f = q.filters(now)
@@ -99,11 +99,8 @@ class AuditScreen(DewScreen):
                          done=lambda r: self._show(*r, cursor))
 
     def _show(self, traces, total: int, cursor: str) -> None:
-        if not traces and total and self.tq.offset:
-            self.tq = replace(self.tq, offset=(total - 1) // self.tq.limit * self.tq.limit)
-            self.reload("bottom")
+        if not self.page_landed(len(traces), total):
             return
-        self.total = total
         self.traces = {t.trace_id: t for t in traces}
         table = self.query_one(PagedTable)
         table.show_rows(((t.trace_id, trace_cells(t)) for t in traces), cursor)
@@ -115,9 +112,9 @@ class AuditScreen(DewScreen):
         self._status()
 
     def _status(self) -> None:
-        text = page_status(self.tq.offset, len(self.traces), self.total or 0, "traces")
+        text = page_status(self.lq.offset, len(self.traces), self.total or 0, "traces")
         if not self.total:
-            text = "no traces match the filters" if self.tq.filtered() else "no traces in the retention window"
+            text = "no traces match the filters" if self.lq.filtered() else "no traces in the retention window"
         retention = self.engine.settings.audit_retention_days
         self.query_one("#audit-status", Static).update(
             f"{text}  ·  newest first, last {retention} days  ·  {self.chain}")
@@ -134,29 +131,35 @@ class AuditScreen(DewScreen):
         if trace.get("trace_id") == self._shown_trace:
             self.query_one("#audit-json", Static).update(json_renderable(trace))
 
-    def _query(self, **changes) -> None:
-        self.tq = replace(self.tq, offset=0, **changes)
-        self.reload("top")
-
     # --- messages from the widgets -----------------------------------------------------
-    def on_paged_table_page_size(self, message: PagedTable.PageSize) -> None:
-        self.tq = replace(self.tq, limit=message.rows, offset=self.tq.offset // message.rows * message.rows)
-        self.reload()
-
-    def on_paged_table_page_request(self, message: PagedTable.PageRequest) -> None:
-        offset = next_offset(self.tq.offset, self.tq.limit, message.delta, self.total or 0)
-        if offset is not None:
-            self.tq = replace(self.tq, offset=offset)
-            self.reload(message.cursor)
-
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value is not None:
             self._detail(str(event.row_key.value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         field = INPUT_FIELDS.get(event.input.id or "")
-        if field and getattr(self.tq, field) != event.value:
-            self._query(**{field: event.value})
+        if field and getattr(self.lq, field) != event.value:
+            self.set_query(**{field: event.value})
+        elif event.input.id in RANGE_FIELDS:
+            self._range_changed()
+
+    def _range_changed(self) -> None:
+        """The custom range's ends apply once both read as times (or are empty) in order;
+        a field that does not is shown red and the list stays as it was."""
+        ends: dict = {}
+        for wid, name in RANGE_FIELDS.items():
+            field = self.query_one(f"#{wid}", Input)
+            try:
+                ends[name] = parse_utc(field.value)
+            except ValueError:
+                field.add_class("-invalid")
+                return
+            field.remove_class("-invalid")
+        if ends["since"] and ends["until"] and ends["since"] > ends["until"]:
+            self.query_one("#audit-until", Input).add_class("-invalid")
+            return
+        if (ends["since"], ends["until"]) != (self.lq.since, self.lq.until):
+            self.set_query(**ends)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(PagedTable).focus()
@@ -165,8 +168,10 @@ class AuditScreen(DewScreen):
         field = SELECT_FIELDS.get(event.select.id or "")
         if field:
             value = None if event.value is Select.NULL else str(event.value)
-            if getattr(self.tq, field) != value:
-                self._query(**{field: value})
+            if getattr(self.lq, field) != value:
+                self.set_query(**{field: value})
+        if event.select.id == "audit-range":
+            self.query_one("#audit-filters-2").set_class(event.value == CUSTOM_RANGE, "-custom")
 
     # --- actions -----------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -183,11 +188,13 @@ class AuditScreen(DewScreen):
         self.query_one("#audit-rating", Select).clear()
         self.query_one("#audit-by", Select).value = "name"
         self.query_one("#audit-range", Select).value = "all"
+        for wid in RANGE_FIELDS:
+            self.query_one(f"#{wid}", Input).value = ""
         self.query_one(PagedTable).focus()
 
     def action_export(self) -> None:
         from dewtui.dialogs.trace_export import ExportDialog
-        q = self.tq
+        q = self.lq
         stamp = self.engine.now().strftime("%Y%m%d-%H%M%S")
         dialog = ExportDialog(f"~/dew-traces-{stamp}.csv", self.total, describe_filters(q))
         self.app.push_screen(dialog, lambda req: self._export(req, q))

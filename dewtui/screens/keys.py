@@ -7,29 +7,26 @@ key detail screen. The palette provider here adds "Go to key <alias>".
 """
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
-
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, Static
 
 from dewtui.fmt import count
 from dewtui.requests import KeyQuery, KeyRef
-from dewtui.screens.base import DewScreen
+from dewtui.screens.jump import JumpProvider
 from dewtui.screens.key_actions import ask_schedule_deletion, ask_state_change
+from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.key_table import COLUMNS, SORT_FIELDS, KeyTable
-from engine import DewError, KeyState
+from engine import KeyState
 from engine.kms.specs import ALL_USAGES
 
 SORT_LABELS = {field: label for _key, label, field, _w in COLUMNS if field}
 SORT_CYCLE = [field for _key, _label, field, _w in COLUMNS if field]
 
 
-class KeysScreen(DewScreen):
+class KeysScreen(PagedListScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="alias or id, as you type"),
         Binding("n", "create", "New key"),
@@ -50,8 +47,7 @@ class KeysScreen(DewScreen):
                ("Mark every key on this page", "mark_page", "for a batch action")]
 
     def __init__(self) -> None:
-        super().__init__()
-        self.kq = KeyQuery()
+        super().__init__(KeyQuery())
         self.marked: dict[str, KeyRef] = {}
         self.page = None  # the KeyList shown
         self._by_id: dict = {}
@@ -71,28 +67,17 @@ class KeysScreen(DewScreen):
         self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
                          label="list projects", quiet=True)
 
-    def on_screen_resume(self) -> None:
-        if self.page is not None:
-            self.reload()
-
     def _set_projects(self, projects: list[str]) -> None:
-        select = self.query_one("#f-project", Select)
-        value = select.value
-        select.set_options([(p, p) for p in projects])
-        if value in projects:
-            select.value = value
+        fill_select(self.query_one("#f-project", Select), projects)
 
     # --- loading -----------------------------------------------------------------------
     def reload(self, cursor: str = "keep") -> None:
-        q = self.kq
+        q = self.lq
         self.call_engine(lambda: self.engine.kms.list_keys(**q.kwargs()), group="keys-list",
                          exclusive=True, label="list keys", done=lambda page: self._show(page, cursor))
 
     def _show(self, page, cursor: str) -> None:
-        if not page.keys and page.total and page.offset:
-            last = (page.total - 1) // self.kq.limit * self.kq.limit
-            self.kq = replace(self.kq, offset=last)
-            self.reload("bottom")
+        if not self.page_landed(len(page.keys), page.total):
             return
         self.page = page
         self._by_id = {k.key_id: k for k in page.keys}
@@ -108,38 +93,20 @@ class KeysScreen(DewScreen):
             text = f"{count(first)}–{count(last)} of {count(page.total)} keys"
         else:
             text = "no keys match" if self._filtered() else "no keys yet: press n to create one"
-        arrow = "↓" if self.kq.descending else "↑"
-        text += f"  ·  sorted by {SORT_LABELS.get(self.kq.sort, self.kq.sort)} {arrow}"
+        arrow = "↓" if self.lq.descending else "↑"
+        text += f"  ·  sorted by {SORT_LABELS.get(self.lq.sort, self.lq.sort)} {arrow}"
         if self.marked:
             text += f"  ·  [b magenta]{len(self.marked)} marked[/]"
         self.query_one("#status", Static).update(text)
 
     def _filtered(self) -> bool:
-        q = self.kq
+        q = self.lq
         return bool(q.search or q.key_state or q.key_usage or q.origin or q.enterprise_project_id)
 
-    def _query(self, **changes) -> None:
-        self.kq = replace(self.kq, **changes)
-        self.reload("top" if "offset" in changes else "keep")
-
     # --- messages from the widgets -----------------------------------------------------
-    def on_paged_table_page_size(self, message: KeyTable.PageSize) -> None:
-        offset = self.kq.offset // message.rows * message.rows
-        self.kq = replace(self.kq, limit=message.rows, offset=offset)
-        self.reload()
-
-    def on_paged_table_page_request(self, message: KeyTable.PageRequest) -> None:
-        if self.page is None:
-            return
-        offset = self.kq.offset + message.delta * self.kq.limit
-        if offset < 0 or offset >= self.page.total:
-            return
-        self.kq = replace(self.kq, offset=offset)
-        self.reload(message.cursor)
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
-            self._query(search=event.value.strip(), offset=0)
+            self.set_query(search=event.value.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
@@ -150,14 +117,14 @@ class KeysScreen(DewScreen):
                  "f-project": "enterprise_project_id"}.get(event.select.id or "")
         if field:
             value = None if event.value is Select.NULL else str(event.value)
-            if getattr(self.kq, field) != value:
-                self._query(**{field: value, "offset": 0})
+            if getattr(self.lq, field) != value:
+                self.set_query(**{field: value})
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         field = SORT_FIELDS.get(str(event.column_key.value))
         if field:
-            descending = not self.kq.descending if field == self.kq.sort else False
-            self._query(sort=field, descending=descending, offset=0)
+            descending = not self.lq.descending if field == self.lq.sort else False
+            self.set_query(sort=field, descending=descending)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = self._by_id.get(str(event.row_key.value))
@@ -234,11 +201,11 @@ class KeysScreen(DewScreen):
             ask_delete_material(self, key, after=self.reload)
 
     def action_sort(self) -> None:
-        i = SORT_CYCLE.index(self.kq.sort) if self.kq.sort in SORT_CYCLE else -1
-        self._query(sort=SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], descending=False, offset=0)
+        i = SORT_CYCLE.index(self.lq.sort) if self.lq.sort in SORT_CYCLE else -1
+        self.set_query(sort=SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], descending=False)
 
     def action_reverse(self) -> None:
-        self._query(descending=not self.kq.descending, offset=0)
+        self.set_query(descending=not self.lq.descending)
 
     def action_reload(self) -> None:
         self.reload()
@@ -254,7 +221,7 @@ class KeysScreen(DewScreen):
             if self.page is not None:
                 self.query_one(KeyTable).show_page(self.page.keys, set())
             self._status()
-        elif self.kq.search:
+        elif self.lq.search:
             self.query_one("#search", Input).value = ""
         self.query_one(KeyTable).focus()
 
@@ -269,34 +236,23 @@ def open_key(app, key) -> None:
     app.push_screen(KeyDetailScreen(key))
 
 
-class KeyJumpProvider(Provider):
-    """Palette: "Go to key <alias>", searched in the database (never the whole list)."""
+class KeyJumpProvider(JumpProvider):
+    """Palette: "Go to key <alias>"."""
 
-    async def _keys(self, search: str | None):
-        engine = self.app.engine  # type: ignore[attr-defined]
-        if engine.sealed:
-            return ()
+    NOUN = "key"
+
+    def fetch(self, engine, search):
         kw = {"search": search} if search else {}
-        try:
-            page = await asyncio.to_thread(engine.kms.list_keys, sort="key_alias", limit=20, **kw)
-        except DewError:
-            return ()
-        return page.keys
+        return engine.kms.list_keys(sort="key_alias", limit=self.LIMIT, **kw).keys
 
-    def _go(self, key):
-        return lambda: open_key(self.app, key)
+    def name(self, key) -> str:
+        return key.key_alias
 
-    async def discover(self) -> Hits:
-        for key in await self._keys(None):
-            yield DiscoveryHit(f"Go to key {key.key_alias}", self._go(key), help=f"{key.key_spec} · {key.state_label}")
+    def brief(self, key) -> str:
+        return f"{key.key_spec} · {key.state_label}"
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        words = query.split()
-        term = words[-1] if words and words[-1].lower() not in ("go", "to", "key") else None
-        for key in await self._keys(term):
-            title = f"Go to key {key.key_alias}"
-            score = matcher.match(title) or (0.5 if term else 0)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._go(key), text=title,
-                          help=f"{key.key_spec} · {key.state_label} · {key.key_id}")
+    def details(self, key) -> str:
+        return f"{key.key_spec} · {key.state_label} · {key.key_id}"
+
+    def open(self, key) -> None:
+        open_key(self.app, key)

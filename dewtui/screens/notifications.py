@@ -8,7 +8,6 @@ page. The header's unread counter and the "new notification" toast come from
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +15,9 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from dewtui.event_requests import NotificationQuery
-from dewtui.screens.base import DewScreen
+from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.event_format import LEVEL_STYLE, seconds, styled, type_label
-from dewtui.widgets.paged_table import PagedTable, next_offset, page_status
+from dewtui.widgets.paged_table import PagedTable, page_status
 from engine.events.catalog import EVENT_TYPES
 
 COLUMNS = (("read", " "), ("time", "Time (UTC)"), ("level", "Level"), ("event", "Event"),
@@ -38,7 +37,7 @@ def record_cells(r) -> tuple:
             cell(r.notification_status.lower()))
 
 
-class NotificationsScreen(DewScreen):
+class NotificationsScreen(PagedListScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="by secret name"),
         Binding("enter", "open", "Open", tooltip="the content JSON (marks it read)"),
@@ -50,10 +49,8 @@ class NotificationsScreen(DewScreen):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
-        self.nq = NotificationQuery()
+        super().__init__(NotificationQuery())
         self.records: dict[str, object] = {}
-        self.total: int | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="inbox-filters"):
@@ -69,25 +66,20 @@ class NotificationsScreen(DewScreen):
         self._load_events()
 
     def on_screen_resume(self) -> None:
+        # PagedListScreen's handler reloads the page as well: Textual calls both
         if self.total is not None:
             self._load_events()
-            self.reload()
 
     def _load_events(self) -> None:
         self.call_engine(self.engine.events.list_secret_events, label="list events", quiet=True,
                          done=self._set_events)
 
     def _set_events(self, events) -> None:
-        select = self.query_one("#inbox-event", Select)
-        names = [e.name for e in events]
-        value = select.value
-        select.set_options([(n, n) for n in names])
-        if value in names:
-            select.value = value
+        fill_select(self.query_one("#inbox-event", Select), [e.name for e in events])
 
     # --- loading -----------------------------------------------------------------------
     def reload(self, cursor: str = "keep") -> None:
-        q, ev = self.nq, self.engine.events
+        q, ev = self.lq, self.engine.events
 
         def page():
             return ev.list_notification_records(**q.kwargs()), ev.count_notification_records(**q.filters())
@@ -96,15 +88,12 @@ class NotificationsScreen(DewScreen):
                          done=lambda r: self._show(*r, cursor))
 
     def _show(self, records, total: int, cursor: str) -> None:
-        if not records and total and self.nq.offset:  # the page emptied: show the last one
-            self.nq = replace(self.nq, offset=(total - 1) // self.nq.limit * self.nq.limit)
-            self.reload("bottom")
+        if not self.page_landed(len(records), total):
             return
-        self.total = total
         self.records = {r.record_id: r for r in records}
         self.query_one(PagedTable).show_rows(((r.record_id, record_cells(r)) for r in records), cursor)
         unread = sum(1 for r in records if not r.read)
-        text = page_status(self.nq.offset, len(records), total, "notifications")
+        text = page_status(self.lq.offset, len(records), total, "notifications")
         if not total:
             text = ("no notifications match" if self._filtered() else
                     "no notifications yet: subscribe a secret to an event (Events area) to get some")
@@ -113,27 +102,13 @@ class NotificationsScreen(DewScreen):
         self.query_one("#inbox-status", Static).update(text)
 
     def _filtered(self) -> bool:
-        q = self.nq
+        q = self.lq
         return bool(q.event_name or q.event_type or q.secret_name or q.unread_only)
 
-    def _query(self, **changes) -> None:
-        self.nq = replace(self.nq, offset=0, **changes)
-        self.reload("top")
-
     # --- messages from the widgets -----------------------------------------------------
-    def on_paged_table_page_size(self, message: PagedTable.PageSize) -> None:
-        self.nq = replace(self.nq, limit=message.rows, offset=self.nq.offset // message.rows * message.rows)
-        self.reload()
-
-    def on_paged_table_page_request(self, message: PagedTable.PageRequest) -> None:
-        offset = next_offset(self.nq.offset, self.nq.limit, message.delta, self.total or 0)
-        if offset is not None:
-            self.nq = replace(self.nq, offset=offset)
-            self.reload(message.cursor)
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "inbox-secret":
-            self._query(secret_name=event.value.strip() or None)
+            self.set_query(secret_name=event.value.strip() or None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(PagedTable).focus()
@@ -142,12 +117,12 @@ class NotificationsScreen(DewScreen):
         field = {"inbox-event": "event_name", "inbox-type": "event_type"}.get(event.select.id or "")
         if field:
             value = None if event.value is Select.NULL else str(event.value)
-            if getattr(self.nq, field) != value:
-                self._query(**{field: value})
+            if getattr(self.lq, field) != value:
+                self.set_query(**{field: value})
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        if event.checkbox.id == "inbox-unread" and event.value != self.nq.unread_only:
-            self._query(unread_only=event.value)
+        if event.checkbox.id == "inbox-unread" and event.value != self.lq.unread_only:
+            self.set_query(unread_only=event.value)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()

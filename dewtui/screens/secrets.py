@@ -7,27 +7,23 @@ secret detail screen. The palette provider here adds "Go to secret <name>".
 """
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import Input, Select, Static
 
 from dewtui.fmt import count
-from dewtui.screens.base import DewScreen
+from dewtui.screens.jump import JumpProvider
+from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.screens.secret_actions import (ask_cancel_deletion, ask_delete, ask_download, ask_restore,
                                            create_secret_flow, key_aliases)
 from dewtui.secret_requests import SecretQuery
 from dewtui.widgets.secret_table import STATE_LABEL, SecretTable
-from engine import DewError
 
 
-class SecretsScreen(DewScreen):
+class SecretsScreen(PagedListScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="name, as you type"),
         Binding("n", "create", "New secret"),
@@ -43,8 +39,7 @@ class SecretsScreen(DewScreen):
     PALETTE = [("Open the selected secret", "open_selected", "secret detail: details, versions, tags, rotation")]
 
     def __init__(self) -> None:
-        super().__init__()
-        self.sq = SecretQuery()
+        super().__init__(SecretQuery())
         self.page = None
         self.aliases: dict[str, str] = {}
         self._by_name: dict = {}
@@ -65,20 +60,12 @@ class SecretsScreen(DewScreen):
         self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
                          label="list projects", quiet=True)
 
-    def on_screen_resume(self) -> None:
-        if self.page is not None:
-            self.reload()
-
     def _set_projects(self, projects: list[str]) -> None:
-        select = self.query_one("#sf-project", Select)
-        value = select.value
-        select.set_options([(p, p) for p in projects])
-        if value in projects:
-            select.value = value
+        fill_select(self.query_one("#sf-project", Select), projects)
 
     # --- loading -------------------------------------------------------------------------
     def reload(self, cursor: str = "keep") -> None:
-        q, engine, known = self.sq, self.engine, set(self.aliases)
+        q, engine, known = self.lq, self.engine, set(self.aliases)
 
         def load():
             page = engine.csms.list_secrets(**q.kwargs())
@@ -90,9 +77,7 @@ class SecretsScreen(DewScreen):
     def _show(self, loaded, cursor: str) -> None:
         page, aliases = loaded
         self.aliases.update(aliases)
-        if not page.secrets and page.total and page.offset:
-            self.sq = replace(self.sq, offset=(page.total - 1) // self.sq.limit * self.sq.limit)
-            self.reload("bottom")
+        if not self.page_landed(len(page.secrets), page.total):
             return
         self.page = page
         self._by_name = {s.name: s for s in page.secrets}
@@ -107,36 +92,20 @@ class SecretsScreen(DewScreen):
             first, last = page.offset + 1, page.offset + len(page.secrets)
             text = f"{count(first)}–{count(last)} of {count(page.total)} secrets  ·  newest first"
         else:
-            text = "no secrets match" if self.sq.filtered else "no secrets yet: press n to create one"
+            text = "no secrets match" if self.lq.filtered else "no secrets yet: press n to create one"
         self.query_one("#secret-status", Static).update(text)
 
     def _tag_bar(self) -> None:
         bar = self.query_one("#secret-tag-bar", Static)
-        tags = self.sq.tags
+        tags = self.lq.tags
         bar.display = bool(tags)
         bar.update("Tags: " + "  ".join(f"[b]{escape(k)}[/]={escape(v)}" for k, v in tags)
                    + "   [dim](t: edit, T: reset)[/]")
 
-    def _query(self, **changes) -> None:
-        self.sq = replace(self.sq, **changes)
-        self.reload("top" if "offset" in changes else "keep")
-
     # --- messages from the widgets -------------------------------------------------------
-    def on_paged_table_page_size(self, message: SecretTable.PageSize) -> None:
-        self.sq = replace(self.sq, limit=message.rows, offset=self.sq.offset // message.rows * message.rows)
-        self.reload()
-
-    def on_paged_table_page_request(self, message: SecretTable.PageRequest) -> None:
-        if self.page is None:
-            return
-        offset = self.sq.offset + message.delta * self.sq.limit
-        if 0 <= offset < self.page.total:
-            self.sq = replace(self.sq, offset=offset)
-            self.reload(message.cursor)
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "secret-search":
-            self._query(search=event.value.strip(), offset=0)
+            self.set_query(search=event.value.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "secret-search":
@@ -146,8 +115,8 @@ class SecretsScreen(DewScreen):
         field = {"sf-state": "state", "sf-project": "enterprise_project_id"}.get(event.select.id or "")
         if field:
             value = None if event.value is Select.NULL else str(event.value)
-            if getattr(self.sq, field) != value:
-                self._query(**{field: value, "offset": 0})
+            if getattr(self.lq, field) != value:
+                self.set_query(**{field: value})
 
     def on_data_table_row_selected(self, event) -> None:
         secret = self._by_name.get(str(event.row_key.value))
@@ -175,15 +144,14 @@ class SecretsScreen(DewScreen):
             if pairs is not None:
                 self._set_tags(tuple(pairs))
 
-        self.app.push_screen(TagSearchDialog(self.sq.tags, self.engine.settings.tags_per_resource), go)
+        self.app.push_screen(TagSearchDialog(self.lq.tags, self.engine.settings.tags_per_resource), go)
 
     def _set_tags(self, pairs) -> None:
-        self.sq = replace(self.sq, tags=pairs, offset=0)
+        self.set_query(tags=pairs)
         self._tag_bar()
-        self.reload("top")
 
     def action_reset_tags(self) -> None:
-        if self.sq.tags:
+        if self.lq.tags:
             self._set_tags(())
 
     def action_delete(self) -> None:
@@ -221,7 +189,7 @@ class SecretsScreen(DewScreen):
             open_secret(self.app, secret)
 
     def action_clear(self) -> None:
-        if self.sq.search:
+        if self.lq.search:
             self.query_one("#secret-search", Input).value = ""
         self.query_one(SecretTable).focus()
 
@@ -236,34 +204,23 @@ def open_secret(app, secret) -> None:
     app.push_screen(SecretDetailScreen(secret))
 
 
-class SecretJumpProvider(Provider):
-    """Palette: "Go to secret <name>", searched in the database (never the whole list)."""
+class SecretJumpProvider(JumpProvider):
+    """Palette: "Go to secret <name>"."""
 
-    async def _secrets(self, search: str | None):
-        engine = self.app.engine  # type: ignore[attr-defined]
-        if engine.sealed:
-            return ()
+    NOUN = "secret"
+
+    def fetch(self, engine, search):
         kw = {"search": search} if search else {}
-        try:
-            page = await asyncio.to_thread(engine.csms.list_secrets, limit=20, **kw)
-        except DewError:
-            return ()
-        return page.secrets
+        return engine.csms.list_secrets(limit=self.LIMIT, **kw).secrets
 
-    def _go(self, secret):
-        return lambda: open_secret(self.app, secret)
+    def name(self, secret) -> str:
+        return secret.name
 
-    async def discover(self) -> Hits:
-        for s in await self._secrets(None):
-            yield DiscoveryHit(f"Go to secret {s.name}", self._go(s), help=STATE_LABEL.get(s.state, s.state))
+    def brief(self, secret) -> str:
+        return STATE_LABEL.get(secret.state, secret.state)
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        words = query.split()
-        term = words[-1] if words and words[-1].lower() not in ("go", "to", "secret") else None
-        for s in await self._secrets(term):
-            title = f"Go to secret {s.name}"
-            score = matcher.match(title) or (0.5 if term else 0)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._go(s), text=title,
-                          help=f"{STATE_LABEL.get(s.state, s.state)} · {s.enterprise_project_id}")
+    def details(self, secret) -> str:
+        return f"{STATE_LABEL.get(secret.state, secret.state)} · {secret.enterprise_project_id}"
+
+    def open(self, secret) -> None:
+        open_secret(self.app, secret)

@@ -138,3 +138,46 @@ async def test_verify_against_a_saved_head(events_eng):
         await settle(pilot)
         assert isinstance(app.screen, VerifyDialog)
         assert not app.screen.result.ok and app.screen.result.problem == "removed"
+
+
+async def test_custom_time_range(events_eng):
+    """"Custom range" shows from/to fields; a range in order filters in the database, a
+    field that is not a time (or ends before it starts) turns red and changes nothing."""
+    audit = events_eng.audit
+    fmt = "%Y-%m-%d %H:%M"
+    times = sorted({t.time.replace(second=0, microsecond=0) for t in audit.list_traces(limit=500)})
+    since, until = times[1], times[-2]
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot)
+        screen = app.screen
+        since_field, until_field = screen.query_one("#audit-since", Input), screen.query_one("#audit-until", Input)
+        assert not since_field.display and not until_field.display  # hidden until chosen
+        screen.query_one("#audit-range").value = "custom"
+        await settle(pilot)
+        assert since_field.display and until_field.display
+        since_field.value = since.strftime(fmt)
+        until_field.value = until.strftime(fmt)
+        await settle(pilot)
+        expected = audit.list_traces(since=since, until=until, limit=500)
+        assert 0 < len(expected) < audit.count_traces()
+        shown = rows(app)
+        assert shown and shown == [t.trace_id for t in expected][: len(shown)]
+        assert screen.total == len(expected)
+        assert (screen.lq.since, screen.lq.until) == (since, until)
+
+        since_field.value = "yesterday"
+        await settle(pilot)
+        assert since_field.has_class("-invalid")
+        assert (screen.lq.since, screen.lq.until) == (since, until) and screen.total == len(expected)
+
+        since_field.value = since.strftime(fmt)
+        until_field.value = times[0].strftime(fmt)  # ends before it starts
+        await settle(pilot)
+        assert until_field.has_class("-invalid")
+        assert screen.total == len(expected)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.lq.time_range == "all" and screen.total == audit.count_traces()
+        assert not since_field.display

@@ -53,3 +53,12 @@ def test_audit_verify_altered(snap_compare, fixed_head):
     with fixed_head.context.db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_trace SET resource_name = 'evil' WHERE seq = 3"))
     assert snap(snap_compare, fixed_head, "5", "v")
+
+
+def test_audit_custom_range(snap_compare, events_eng):
+    """The custom range's from/to fields: from 09:10 (after the secrets were created), to now."""
+    async def custom(pilot):
+        pilot.app.screen.query_one("#audit-range").value = "custom"
+        await pilot.pause()
+        pilot.app.screen.query_one("#audit-since").value = "2026-03-01 09:10"
+    assert snap(snap_compare, events_eng, "5", custom)

@@ -20,5 +20,5 @@ async def test_key_state_filter_back_to_any_lists_everything(eng):
         assert [k.key_alias for k in screen.page.keys] == ["off"]
         sel.clear()
         await settle(pilot)
-        assert screen.kq.key_state is None
+        assert screen.lq.key_state is None
         assert {k.key_alias for k in screen.page.keys} == {"on", "off"}

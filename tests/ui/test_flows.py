@@ -168,7 +168,7 @@ async def test_filter_sort_and_pages(app, eng):
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#keys", DataTable)
-        page = screen.kq.limit
+        page = screen.lq.limit
         assert table.row_count == page < 60
         assert f"1–{page} of 60 keys" in str(screen.query_one("#status").render())
         await pilot.press("pagedown")
@@ -199,7 +199,7 @@ async def test_ten_thousand_keys_stay_responsive(eng):
         await settle(pilot)
         screen = app.screen
         assert screen.page.total == 10_000
-        assert screen.query_one("#keys", DataTable).row_count == screen.kq.limit <= 40
+        assert screen.query_one("#keys", DataTable).row_count == screen.lq.limit <= 40
         await pilot.press("pagedown")
         await settle(pilot)
         await pilot.press("slash", *"bulk-0999")
