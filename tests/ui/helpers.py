@@ -20,3 +20,17 @@ async def settle(pilot, rounds: int = 4) -> None:
 def make_app(engine) -> DewApp:
     return DewApp(engine, location=LOCATION)
 
+
+
+def snap(snap_compare, engine, *steps):
+    """Start the app on `engine`, go through `steps` (keys to press, or async functions of
+    the pilot), let the workers settle after each, and compare the screen's SVG."""
+    async def run_before(pilot):
+        await settle(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await step(pilot)
+            await settle(pilot)
+    return snap_compare(make_app(engine), terminal_size=SIZE, run_before=run_before)

@@ -7,7 +7,7 @@ and `snap(...)` running steps (key presses or coroutines) before the SVG is take
 from __future__ import annotations
 
 from ui.fixtures import fixed_ec_material, populate
-from ui.helpers import SIZE, make_app, settle
+from ui.helpers import settle, snap  # noqa: F401  (snap is used by the issue-3 snapshot files)
 
 
 def populated(eng, monkeypatch, tmp_path):
@@ -17,18 +17,6 @@ def populated(eng, monkeypatch, tmp_path):
     eng.iam.create_user("bob")
     eng.iam.create_user("carol", domain="partner")
     return keys
-
-
-def snap(snap_compare, eng, *steps):
-    async def run_before(pilot):
-        await settle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await settle(pilot)
-    return snap_compare(make_app(eng), terminal_size=SIZE, run_before=run_before)
 
 
 def row(alias: str):

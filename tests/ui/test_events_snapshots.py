@@ -4,21 +4,8 @@ Update with `pytest tests/ui/test_events_snapshots.py --snapshot-update`, then l
 """
 from __future__ import annotations
 
-from ui.helpers import SIZE, make_app, settle
+from ui.helpers import snap
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-
-
-def snap(snap_compare, eng, *steps):
-    """Start the app, go through `steps` (keys, or async functions of the pilot), compare."""
-    async def run_before(pilot):
-        await settle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await settle(pilot)
-    return snap_compare(make_app(eng), terminal_size=SIZE, run_before=run_before)
 
 
 def cursor_to(table_id: str, key: str):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-from ui.test_events_snapshots import cursor_to, snap
+from ui.test_events_snapshots import snap
 
 
 def test_notifications_empty(snap_compare, eng):

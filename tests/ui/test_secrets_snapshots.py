@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from ui.helpers import SIZE, make_app, settle
+from ui.helpers import settle, snap
 from ui.secrets_fixtures import cursor_to, goto_secrets, populate_secrets
 
 
@@ -30,15 +30,7 @@ def sec_eng(eng, clock, home_dir):
 
 
 def _snap(snap_compare, eng, *steps):
-    async def run_before(pilot):
-        await goto_secrets(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await settle(pilot)
-    return snap_compare(make_app(eng), terminal_size=SIZE, run_before=run_before)
+    return snap(snap_compare, eng, goto_secrets, *steps)
 
 
 def _pick(name: str):

@@ -8,7 +8,7 @@ import pytest
 
 from dewtui.screens.keys import KeysScreen
 from engine import Engine, SeededRng
-from ui.helpers import SIZE, make_app, settle
+from ui.helpers import settle, snap
 from ui.fixtures import fixed_ec_material, populate
 
 @pytest.fixture
@@ -20,15 +20,7 @@ def data_eng(eng, monkeypatch):
 
 
 def _snap(snap_compare, eng, *steps):
-    async def run_before(pilot):
-        await settle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await settle(pilot)
-    return snap_compare(make_app(eng), terminal_size=SIZE, run_before=run_before)
+    return snap(snap_compare, eng, *steps)
 
 
 async def _row(pilot, alias: str):
