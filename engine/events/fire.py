@@ -8,8 +8,12 @@ type, in the caller's transaction, so the record commits (or rolls back) with th
 Delivery: the inbox row is always written; a topic with a file also gets one JSON line
 (the content, as the cloud's SMN message) appended to that file — only AFTER the caller's
 transaction commits, and only for records that are really in the database then (a rolled
-back change, or a rolled back savepoint, delivers nothing). A file that cannot be written
-marks the record `FAIL` in a short transaction of its own and never fails the operation.
+back change, or a rolled back savepoint, delivers nothing). Such a record commits as
+`PENDING` and becomes `SUCCESS` (or `FAIL` when the file cannot be written) in a short
+transaction of its own; a file delivery never fails the operation. A record left `PENDING`
+by a crash between the commit and the append is delivered by the `run_due` job
+`retry_file_deliveries` (at least once: a crash after the append and before the status
+update delivers that line again).
 
 The content never carries a secret value: only ids, names, version id and times.
 """
@@ -29,6 +33,8 @@ from engine.models.csms import SecretVersion
 from engine.models.events import NotificationRecord, SecretEvent, Topic
 
 log = logging.getLogger("engine.events")
+
+PENDING, SUCCESS, FAIL = "PENDING", "SUCCESS", "FAIL"  # a record's delivery status
 
 
 def iso_ms(t: datetime | None) -> str:
@@ -103,7 +109,8 @@ def fire_secret_event(call: Any, secret: Any, event_type: str, version_id: str =
         secret_type=secret.secret_type or "COMMON", version_id=version_id or "",
         create_time=call.now, notification_target_name=topic.name if topic else "",
         notification_target_id=topic.topic_id if topic else "",
-        notification_content=text, notification_status="SUCCESS", read=False))
+        notification_content=text, read=False,
+        notification_status=PENDING if topic is not None and topic.file else SUCCESS))
     s.flush()
     return 1
 
@@ -136,8 +143,12 @@ def _flush_deliveries(sess: Any, db: Any) -> None:
     with db.session(write=False) as r:
         committed = set(r.exec(select(NotificationRecord.record_id)
                                .where(NotificationRecord.record_id.in_(ids))).all())
-    failed = [rid for rid, path, line in pending if rid in committed and not append_line(path, line)]
-    if failed:
-        with db.session() as w:
-            w.exec(update(NotificationRecord).where(NotificationRecord.record_id.in_(failed))
-                   .values(notification_status="FAIL"))
+    outcome: dict[str, list[str]] = {SUCCESS: [], FAIL: []}
+    for rid, path, line in pending:
+        if rid in committed:
+            outcome[SUCCESS if append_line(path, line) else FAIL].append(rid)
+    with db.session() as w:
+        for status, ids in outcome.items():
+            if ids:
+                w.exec(update(NotificationRecord).where(NotificationRecord.record_id.in_(ids))
+                       .values(notification_status=status))

@@ -8,6 +8,9 @@ write transaction, so two processes running it at once never do the same work tw
   `expiry_notified` flag commit together, so the event fires exactly once per expiry, even
   when the app was closed at the time (the next run does it). The secrets service resets
   the flag when a version's expiry time changes.
+- `retry_file_deliveries`: a record still `PENDING` a while after it was made (the process
+  stopped between its commit and the file append) gets its JSON line appended now, and
+  `SUCCESS` or `FAIL`, in the transaction that claims it.
 - `prune_notification_records`: records older than `notification_retention_days` go.
 """
 from __future__ import annotations
@@ -17,12 +20,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import select
 
-from engine.events.fire import fire_secret_event
+from engine.events.fire import FAIL, PENDING, SUCCESS, append_line, fire_secret_event
 from engine.models.csms import Secret, SecretVersion
-from engine.models.events import NotificationRecord
+from engine.models.events import NotificationRecord, Topic
 from engine.service import Call
 
 BATCH = 500
+# a PENDING record younger than this may still be on its way (its process appends right
+# after the commit): only older ones are retried
+DELIVERY_GRACE = timedelta(minutes=5)
 
 
 def fire_version_expiry(engine, now: datetime) -> int:
@@ -49,6 +55,27 @@ def fire_version_expiry(engine, now: datetime) -> int:
             return done
 
 
+def retry_file_deliveries(engine, now: datetime) -> int:
+    ctx = engine.context
+    done = 0
+    while True:
+        with ctx.db.session() as s:  # BEGIN IMMEDIATE: claimed by exactly one process
+            rows = s.exec(ctx.db.for_update(
+                select(NotificationRecord)
+                .where(NotificationRecord.notification_status == PENDING,
+                       NotificationRecord.create_time <= now - DELIVERY_GRACE)
+                .order_by(NotificationRecord.create_time, NotificationRecord.seq)
+                .limit(BATCH))).all()
+            for r in rows:
+                topic = s.get(Topic, r.notification_target_id) if r.notification_target_id else None
+                ok = bool(topic and topic.file) and append_line(topic.file, r.notification_content)
+                r.notification_status = SUCCESS if ok else FAIL
+                s.add(r)
+            done += len(rows)
+        if len(rows) < BATCH:
+            return done
+
+
 def prune_notification_records(engine, now: datetime) -> int:
     ctx = engine.context
     cutoff = now - timedelta(days=ctx.settings.notification_retention_days)
@@ -57,4 +84,4 @@ def prune_notification_records(engine, now: datetime) -> int:
         return int(result.rowcount or 0)
 
 
-DUE_JOBS: tuple = (fire_version_expiry, prune_notification_records)
+DUE_JOBS: tuple = (fire_version_expiry, retry_file_deliveries, prune_notification_records)

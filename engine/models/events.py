@@ -49,5 +49,5 @@ class NotificationRecord(SQLModel, table=True):
     notification_target_name: str = Field(default="", max_length=64)
     notification_target_id: str = Field(default="", max_length=64)
     notification_content: str = Field(default="{}")  # JSON, no secret value
-    notification_status: str = Field(default="SUCCESS", max_length=16)
+    notification_status: str = Field(default="SUCCESS", max_length=16, index=True)  # PENDING only until its file line is written
     read: bool = Field(default=False, index=True)

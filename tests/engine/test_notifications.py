@@ -127,6 +127,44 @@ def test_unwritable_file_marks_fail_and_operation_succeeds(eng, tmp_path):
     assert len(target.read_text().splitlines()) == 1
 
 
+def test_delivery_lost_to_a_crash_is_retried_by_run_due(eng, clock, tmp_path, monkeypatch):
+    """The process stops between the commit and the append: the record stays PENDING, and
+    run_due appends its line once it is older than the grace period, exactly once."""
+    from engine.events import fire, jobs
+    out = tmp_path / "notes.jsonl"
+    setup_event(eng, file=out)
+    monkeypatch.setattr(fire, "_flush_deliveries", lambda sess, db: sess.info.pop(fire._PENDING, None))
+    eng.csms.create_secret("s1", secret_string="VALUE-1", event_subscriptions=["watch"])
+    monkeypatch.undo()
+    [r] = eng.events.list_notification_records()
+    assert r.notification_status == "PENDING" and not out.exists()
+
+    eng.run_due(clock.now() + jobs.DELIVERY_GRACE - timedelta(seconds=1))  # may still be on its way
+    assert eng.events.list_notification_records()[0].notification_status == "PENDING"
+    assert not out.exists()
+
+    report = eng.run_due(clock.now() + jobs.DELIVERY_GRACE)
+    assert report.done["retry_file_deliveries"] == 1
+    [line] = out.read_text().splitlines()
+    assert json.loads(line) == json.loads(r.notification_content)
+    assert eng.events.list_notification_records()[0].notification_status == "SUCCESS"
+    eng.run_due(clock.now() + timedelta(days=1))
+    assert len(out.read_text().splitlines()) == 1  # never twice
+    assert b"VALUE-" not in out.read_bytes()
+
+
+def test_retried_delivery_to_an_unwritable_file_is_marked_fail(eng, clock, tmp_path, monkeypatch):
+    from engine.events import fire, jobs
+    target = tmp_path / "gone" / "notes.jsonl"
+    setup_event(eng, file=target)
+    monkeypatch.setattr(fire, "_flush_deliveries", lambda sess, db: sess.info.pop(fire._PENDING, None))
+    eng.csms.create_secret("s1", secret_string="x", event_subscriptions=["watch"])
+    monkeypatch.undo()
+    eng.run_due(clock.now() + jobs.DELIVERY_GRACE)
+    assert eng.events.list_notification_records()[0].notification_status == "FAIL"
+    assert not target.exists()
+
+
 def test_inbox_only_topic_has_no_file(eng, tmp_path):
     setup_event(eng)
     eng.csms.create_secret("s1", secret_string="x", event_subscriptions=["watch"])
