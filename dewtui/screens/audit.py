@@ -9,7 +9,6 @@ refuses more than 5000 rows, CTS.0006, shown as a toast); `v` verifies the hash 
 """
 from __future__ import annotations
 
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding

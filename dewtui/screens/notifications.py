@@ -8,7 +8,6 @@ page. The header's unread counter and the "new notification" toast come from
 """
 from __future__ import annotations
 
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal

@@ -147,6 +147,8 @@ def _flush_deliveries(sess: Any, db: Any) -> None:
     for rid, path, line in pending:
         if rid in committed:
             outcome[SUCCESS if append_line(path, line) else FAIL].append(rid)
+    if not any(outcome.values()):
+        return
     with db.session() as w:
         for status, ids in outcome.items():
             if ids:
