@@ -10,15 +10,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select, Static
 
-from dewtui.fmt import count
 from dewtui.requests import KeyQuery, KeyRef
 from dewtui.screens.jump import JumpProvider
 from dewtui.screens.key_actions import ask_schedule_deletion, ask_state_change
 from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.key_table import COLUMNS, SORT_FIELDS, KeyTable
+from dewtui.widgets.paged_table import page_status
 from engine import KeyState
 from engine.kms.specs import ALL_USAGES
 
@@ -89,8 +88,7 @@ class KeysScreen(PagedListScreen):
         if page is None:
             return
         if page.total:
-            first, last = page.offset + 1, page.offset + len(page.keys)
-            text = f"{count(first)}–{count(last)} of {count(page.total)} keys"
+            text = page_status(page.offset, len(page.keys), page.total, "keys")
         else:
             text = "no keys match" if self._filtered() else "no keys yet: press n to create one"
         arrow = "↓" if self.lq.descending else "↑"
@@ -133,11 +131,7 @@ class KeysScreen(PagedListScreen):
 
     # --- actions -----------------------------------------------------------------------
     def current(self):
-        table = self.query_one(KeyTable)
-        if not table.row_count:
-            return None
-        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
-        return self._by_id.get(str(row_key.value))
+        return self._by_id.get(self.query_one(KeyTable).current_key() or "")
 
     def targets(self) -> list[KeyRef]:
         """The marked keys, or the key under the cursor when none is marked."""

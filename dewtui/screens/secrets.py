@@ -11,16 +11,15 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.widgets import Input, Select, Static
 
-from dewtui.fmt import count
 from dewtui.screens.jump import JumpProvider
 from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.screens.secret_actions import (ask_cancel_deletion, ask_delete, ask_download, ask_restore,
                                            create_secret_flow, key_aliases)
 from dewtui.secret_requests import SecretQuery
 from dewtui.widgets.secret_table import STATE_LABEL, SecretTable
+from dewtui.widgets.paged_table import page_status
 
 
 class SecretsScreen(PagedListScreen):
@@ -89,8 +88,7 @@ class SecretsScreen(PagedListScreen):
         if page is None:
             return
         if page.total:
-            first, last = page.offset + 1, page.offset + len(page.secrets)
-            text = f"{count(first)}–{count(last)} of {count(page.total)} secrets  ·  newest first"
+            text = page_status(page.offset, len(page.secrets), page.total, "secrets") + "  ·  newest first"
         else:
             text = "no secrets match" if self.lq.filtered else "no secrets yet: press n to create one"
         self.query_one("#secret-status", Static).update(text)
@@ -125,11 +123,7 @@ class SecretsScreen(PagedListScreen):
 
     # --- actions -------------------------------------------------------------------------
     def current(self):
-        table = self.query_one(SecretTable)
-        if not table.row_count:
-            return None
-        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
-        return self._by_name.get(str(row_key.value))
+        return self._by_name.get(self.query_one(SecretTable).current_key() or "")
 
     def action_filter(self) -> None:
         self.query_one("#secret-search", Input).focus()
