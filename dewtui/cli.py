@@ -11,7 +11,7 @@ import sys
 import threading
 
 from engine import DewError, Engine
-from engine.scheduler.jobs import DueReport
+from engine.catalog import DueReport
 
 
 def summary(report: DueReport) -> str:
@@ -51,7 +51,7 @@ def run_due_once(home: str | None) -> int:
 
 def run_scheduler(home: str | None, interval: float) -> int:
     """Run due work now and every `interval` seconds until Ctrl-C (or SIGTERM)."""
-    from engine.scheduler.runner import SchedulerRunner
+    from engine.catalog import SchedulerRunner
 
     eng = _open(home)
     if eng is None:

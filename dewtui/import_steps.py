@@ -16,7 +16,7 @@ from dewtui.import_files import default_directory, read_b64, save_import_items
 from dewtui.key_requests import ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest
 from dewtui.requests import CreateKeyRequest
 from engine import DewError, KeyState
-from engine.kms.specs import SPECS
+from engine.catalog import SPECS
 
 After = Callable[[], None]
 

@@ -9,10 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-WRAPPING_ALGORITHMS = ("RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1")
-WRAPPING_KEY_SPECS = ("RSA_2048", "RSA_3072", "RSA_4096")
-IMPORT_SPECS = ("AES_256", "RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384")
-
 
 @dataclass(frozen=True)
 class ImportTarget:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.scheduler.runner import SchedulerRunner
+from engine.catalog import SchedulerRunner
 
 
 class SchedulerBridge:

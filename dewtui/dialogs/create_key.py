@@ -15,9 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from dewtui.dialogs.form import FormDialog
 from dewtui.requests import CreateKeyRequest
 from engine import DewError
-from engine.kms.lifecycle import check_alias, check_description
-from engine.kms.specs import SPECS
-from engine.tags import normalize_tags
+from engine.catalog import SPECS, check_key_alias, check_key_description, normalize_tags
 
 ORIGINS = [("kms — generate the material", "kms"), ("external — import material later", "external")]
 
@@ -87,11 +85,11 @@ class CreateKeyDialog(FormDialog[CreateKeyRequest]):
         tags: list[tuple[str, str]] = []
         if alias or show_empty_alias:
             try:
-                check_alias(alias)
+                check_key_alias(alias)
             except DewError as e:
                 errors["alias"] = e.message
         try:
-            check_description(self.query_one("#description", Input).value)
+            check_key_description(self.query_one("#description", Input).value)
         except DewError as e:
             errors["description"] = e.message
         if origin == "external" and not SPECS[spec].importable:

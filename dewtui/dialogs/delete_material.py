@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
 from engine import KeyState
-from engine.kms.specs import SPECS
+from engine.catalog import SPECS
 
 UNDERSTAND = "I understand that data encrypted with this key cannot be decrypted until the same material is imported again"
 

@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from dewtui.dialogs.form import FormDialog
 from dewtui.event_requests import EventRequest
 from dewtui.widgets.event_format import level_markup
-from engine.events.catalog import ENABLED, EVENT_TYPES, NAME_RE, DISABLED
+from engine.catalog import DISABLED, ENABLED, EVENT_NAME_RE, EVENT_TYPES
 
 
 def _row(label: str, *widgets) -> Horizontal:
@@ -102,7 +102,7 @@ class EventDialog(FormDialog[EventRequest]):
         quiet = quiet and not self._submitted
         errors: dict[str, str] = {}
         name = self.query_one("#ev-name", Input).value.strip()
-        if self.event is None and (name or not quiet) and not NAME_RE.match(name):
+        if self.event is None and (name or not quiet) and not EVENT_NAME_RE.match(name):
             errors["ev-name"] = "event name: 1-64 of letters, digits, _ -"
         types = self._types()
         if not types and not quiet:

@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from dewtui.dialogs.form import FormDialog
 from dewtui.key_requests import GrantRequest
-from engine.kms.grants import GRANT_OPERATIONS, NAME_RE
+from engine.catalog import GRANT_NAME_RE, GRANT_OPERATIONS
 
 OPERATION_LABELS = {
     "create-datakey": "Create data key",
@@ -81,7 +81,7 @@ class CreateGrantDialog(FormDialog[GrantRequest]):
         elif ops == ("create-grant",):
             errors.append("a grant cannot be create-grant alone (KMS.2401)")
         name = self.query_one("#grant-name", Input).value.strip()
-        if name and not NAME_RE.match(name):
+        if name and not GRANT_NAME_RE.match(name):
             errors.append("grant name: 1-255 of letters, digits, : / _ -")
         self.query_one("#grantee").set_class(not grantee, "-invalid")
         self.query_one("#errors", Static).update("\n".join(f"• {e}" for e in errors))

@@ -24,12 +24,11 @@ from dewtui.dialogs.create_key import parse_tags
 from dewtui.fmt import parse_utc, when
 from dewtui.import_files import (MATERIAL_FILE, PRIVATE_KEY_FILE, display_path, file_problem,
                                  openssl_commands)
-from dewtui.key_requests import (IMPORT_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS,
-                                 ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest)
+from dewtui.key_requests import ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest
 from dewtui.requests import CreateKeyRequest
 from engine import DewError
-from engine.kms.lifecycle import check_alias, check_description
-from engine.kms.specs import SPECS
+from engine.catalog import (IMPORT_SPECS, SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS, check_key_alias,
+                            check_key_description)
 
 UNDERSTAND = "I understand the security and durability of imported key material"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -103,11 +102,11 @@ class ImportKeyDialog(_Step):
         alias = self.query_one("#alias", Input).value
         tags: list[tuple[str, str]] = []
         try:
-            check_alias(alias)
+            check_key_alias(alias)
         except DewError as e:
             errors["alias"] = e.message
         try:
-            check_description(self.query_one("#description", Input).value)
+            check_key_description(self.query_one("#description", Input).value)
         except DewError as e:
             errors["description"] = e.message
         try:

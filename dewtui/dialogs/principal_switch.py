@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dewtui.key_requests import PrincipalRequest
-from engine.iam.service import NAME_RE
+from engine.catalog import IAM_NAME_RE
 
 
 def user_line(u, acting: str) -> str:
@@ -57,7 +57,7 @@ class PrincipalDialog(ModalScreen[PrincipalRequest | None]):
 
     def _create(self) -> None:
         name = self.query_one("#new-user", Input).value.strip()
-        if not NAME_RE.match(name):
+        if not IAM_NAME_RE.match(name):
             self.query_one("#errors", Static).update("• a user name is 1-64 of letters, digits, _ -")
             return
         self.dismiss(PrincipalRequest(name, create=name not in {u.name for u in self.users}))

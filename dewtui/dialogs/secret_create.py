@@ -20,8 +20,7 @@ from dewtui.widgets.secret_kv import KvEditor
 from dewtui.widgets.secret_rotation_form import RotationForm
 from dewtui.widgets.secret_value_editor import ValueEditor
 from engine import DewError
-from engine.csms.rules import check_description, check_name
-from engine.tags import normalize_tags
+from engine.catalog import check_secret_description, check_secret_name, normalize_tags
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("basics", "Secret"), ("value", "Value"), ("tags", "Tags"), ("rotation", "Rotation"),
@@ -150,8 +149,8 @@ class CreateSecretWizard(ModalScreen[CreateSecretRequest | None]):
                 out.append(e.message)
 
         if step_id in ("basics", "confirm"):
-            run(check_name, self.query_one("#secret-name", Input).value)
-            run(check_description, self.query_one("#secret-description", Input).value)
+            run(check_secret_name, self.query_one("#secret-name", Input).value)
+            run(check_secret_description, self.query_one("#secret-description", Input).value)
         if step_id in ("value", "confirm"):
             problem = self.query_one(ValueEditor).problem()
             if problem:

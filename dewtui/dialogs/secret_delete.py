@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from dewtui.dialogs.form import FormDialog
 from dewtui.secret_requests import DeleteSecretRequest
-from engine.csms.rules import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from engine.catalog import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 
 EXPLAIN = {
     False: "The secret becomes Pending deletion: its values cannot be read, its name stays "

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dewtui.secret_requests import StageRequest
-from engine.csms.rules import BUILTIN_STAGES, STAGE_RE
+from engine.catalog import BUILTIN_STAGES, STAGE_RE
 
 
 def stage_map(versions) -> dict[str, str]:

@@ -11,7 +11,7 @@ from textual.widgets import Button, Label, Static
 
 from dewtui.widgets.secret_kv import KvEditor
 from engine import DewError
-from engine.tags import normalize_tags
+from engine.catalog import normalize_tags
 
 Pairs = tuple[tuple[str, str], ...]
 

@@ -9,7 +9,7 @@ from textual.widgets import Button, Input, Label, Static
 from dewtui.dialogs.form import FormDialog
 from dewtui.requests import TagRequest
 from engine import DewError
-from engine.tags import validate_tag
+from engine.catalog import validate_tag
 
 
 class TagDialog(FormDialog[TagRequest]):

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from dewtui.dialogs.form import FormDialog
 from dewtui.event_requests import TopicRequest
-from engine.events.catalog import NAME_RE
+from engine.catalog import TOPIC_NAME_RE
 
 
 class TopicDialog(FormDialog[TopicRequest]):
@@ -40,7 +40,7 @@ class TopicDialog(FormDialog[TopicRequest]):
 
     def request(self) -> TopicRequest | None:
         name = self.query_one("#topic-name", Input).value.strip()
-        ok = bool(NAME_RE.match(name))
+        ok = bool(TOPIC_NAME_RE.match(name))
         self.query_one("#topic-name", Input).set_class(not ok, "-invalid")
         self.query_one("#errors", Static).update("" if ok else "• topic name: 1-64 of letters, digits, _ -")
         if not ok:

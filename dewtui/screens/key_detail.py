@@ -22,7 +22,7 @@ from dewtui.widgets.public_key_pane import PublicKeyPane
 from dewtui.widgets.tags_pane import TagsPane
 from dewtui.widgets.grants_pane import GrantsPane  # issue 3
 from dewtui.widgets.rotation_pane import RotationPane, rotatable  # issue 3
-from engine.kms.specs import SPECS
+from engine.catalog import SPECS
 
 
 @dataclass(frozen=True)

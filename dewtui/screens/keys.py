@@ -19,7 +19,7 @@ from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.key_table import COLUMNS, SORT_FIELDS, KeyTable
 from dewtui.widgets.paged_table import page_status
 from engine import KeyState
-from engine.kms.specs import ALL_USAGES
+from engine.catalog import ALL_USAGES
 
 SORT_LABELS = {field: label for _key, label, field, _w in COLUMNS if field}
 SORT_CYCLE = [field for _key, _label, field, _w in COLUMNS if field]

@@ -17,7 +17,7 @@ from dewtui.event_requests import NotificationQuery
 from dewtui.screens.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.event_format import LEVEL_STYLE, seconds, styled, type_label
 from dewtui.widgets.paged_table import PagedTable, page_status
-from engine.events.catalog import EVENT_TYPES
+from engine.catalog import EVENT_TYPES
 
 COLUMNS = (("read", " "), ("time", "Time (UTC)"), ("level", "Level"), ("event", "Event"),
            ("type", "Type"), ("secret", "Secret"), ("version", "Version"), ("status", "Delivery"))

@@ -12,7 +12,7 @@ from rich.json import JSON
 from rich.markup import escape
 from rich.text import Text
 
-from engine.events.catalog import BY_NAME
+from engine.catalog import EVENT_TYPES_BY_NAME
 
 RATING_STYLE = {"normal": "green", "warning": "yellow", "incident": "bold red"}
 LEVEL_STYLE = {"normal": "green", "warning": "yellow"}
@@ -28,7 +28,7 @@ def short_time(t: datetime | None) -> str:
 
 
 def type_label(event_type: str) -> str:
-    t = BY_NAME.get(event_type)
+    t = EVENT_TYPES_BY_NAME.get(event_type)
     return t.label if t else event_type
 
 

@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, TextArea
 
 from dewtui.widgets.key_pane import KeyPane
 from engine import KeyState
-from engine.kms.specs import ENCRYPT_DECRYPT, SPECS
+from engine.catalog import ENCRYPT_DECRYPT, SPECS
 
 MAX_BYTES = 4096
 

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from dewtui.widgets.key_pane import KeyPane
 from engine import KeyState
-from engine.kms.specs import EC_SIGNING, RSA_SIGNING, SIGN_VERIFY, is_rsa
+from engine.catalog import EC_SIGNING, RSA_SIGNING, SIGN_VERIFY, is_rsa
 
 
 def algorithms(spec: str) -> tuple[str, ...]:

@@ -16,8 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static, Switch
 from dewtui.fmt import when
 from dewtui.widgets.key_pane import KeyPane
 from engine import KeyState
-from engine.kms.rotation import MAX_INTERVAL, MIN_INTERVAL
-from engine.kms.specs import ENCRYPT_DECRYPT, SPECS
+from engine.catalog import ENCRYPT_DECRYPT, ROTATION_MAX_DAYS, ROTATION_MIN_DAYS, SPECS
 
 
 def rotatable(key) -> bool:
@@ -41,9 +40,9 @@ def interval_problem(text: str) -> str:
     try:
         days = int(text.strip())
     except ValueError:
-        return f"the interval is a whole number of days, {MIN_INTERVAL}–{MAX_INTERVAL}"
-    if not MIN_INTERVAL <= days <= MAX_INTERVAL:
-        return f"the interval must be {MIN_INTERVAL}–{MAX_INTERVAL} days"
+        return f"the interval is a whole number of days, {ROTATION_MIN_DAYS}–{ROTATION_MAX_DAYS}"
+    if not ROTATION_MIN_DAYS <= days <= ROTATION_MAX_DAYS:
+        return f"the interval must be {ROTATION_MIN_DAYS}–{ROTATION_MAX_DAYS} days"
     return ""
 
 
@@ -62,7 +61,7 @@ class RotationPane(KeyPane):
         with Horizontal(classes="field"):
             yield Label("Interval (days)", classes="field-label")
             yield Input(str(self.key.rotation_interval), id="rotation-interval", type="integer",
-                        placeholder=f"{MIN_INTERVAL}-{MAX_INTERVAL}")
+                        placeholder=f"{ROTATION_MIN_DAYS}-{ROTATION_MAX_DAYS}")
             yield Button("Save", id="save-interval")
         yield Static("", id="interval-error", classes="error")
         yield Static("", id="rotation-status")

@@ -15,7 +15,7 @@ from dewtui.fmt import when
 from dewtui.secret_requests import RotationRequest
 from dewtui.widgets.secret_pane import SecretPane
 from dewtui.widgets.secret_rotation_form import rotation_text
-from engine.csms.rotation import DEFAULT_ALPHABET
+from engine.catalog import DEFAULT_ALPHABET
 
 
 def rotation_info(secret, config) -> str:

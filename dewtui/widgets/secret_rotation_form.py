@@ -11,8 +11,7 @@ from textual.widgets import Checkbox, Input, Label, Select
 from dewtui.secret_requests import RotationRequest
 from dewtui.widgets.secret_kv import KvEditor
 from engine import DewError
-from engine.csms.rotation import DEFAULT_ALPHABET, check_generator
-from engine.csms.rules import parse_period
+from engine.catalog import DEFAULT_ALPHABET, check_generator, parse_period
 
 GENERATORS = [("Random password", "password"), ("Key/value pairs, one field generated", "kv")]
 

@@ -12,7 +12,7 @@ from textual.widgets import ContentSwitcher, Select, TextArea
 from dewtui.secret_requests import SecretValue
 from dewtui.widgets.secret_kv import KvEditor
 from engine import DewError
-from engine.csms.rules import encode_value
+from engine.catalog import encode_value
 
 KINDS = [("Text (password, token, certificate…)", "text"), ("Key/value pairs", "kv")]
 

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Label
 from dewtui.fmt import clip, when
 from dewtui.secret_requests import AddVersionRequest, ExpiryRequest, StageRequest
 from dewtui.widgets.secret_pane import SecretPane
-from engine.csms.rules import BUILTIN_STAGES
+from engine.catalog import BUILTIN_STAGES
 
 
 def stages_text(stages) -> Text:
