@@ -21,9 +21,10 @@ from engine.audit.writer import AUDIT_HEAD
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
 from engine.context import Context
+from engine.datadir import create_private_file, ensure_data_dir, sqlite_file
 from engine.db import Database
 from engine.errors import DewError, SealedError
-from engine.hsm.rootkey import RootKeyFile, load_or_create_root_key
+from engine.hsm.rootkey import ROOT_KEY_FILE, RootKeyFile, load_or_create_root_key, missing_root_key
 from engine.hsm.seal import Hsm
 from engine.iam.bootstrap import ADMIN_USER, bootstrap
 from engine.iam.principal import Principal
@@ -52,6 +53,31 @@ class _Vault:
         self.lock = threading.Lock()
 
 
+def _database_in_use(db: Database, home: Path, default_url: bool) -> bool:
+    """Whether the database already belongs to a root key: then no new key may be made for it.
+
+    The home's own SQLite file decides by existing; any other database by its fingerprint row
+    (an SQLite file that does not exist yet is not opened, so not created, to ask)."""
+    if default_url:
+        return (home / DB_FILE).exists()
+    db_file = sqlite_file(db.url)
+    if db_file is not None and not db_file.exists():
+        return False
+    if not inspect(db.engine).has_table("meta"):
+        return False
+    with db.session(write=False) as s:
+        return s.get(Meta, FINGERPRINT) is not None
+
+
+def _open_root_key(home: Path, db: Database, default_url: bool, passphrase: str | None,
+                   rng: SystemRng) -> RootKeyFile:
+    """The home's root key; a missing one is created only when no database is waiting for it."""
+    path = home / ROOT_KEY_FILE
+    if not path.exists() and _database_in_use(db, home, default_url):
+        raise missing_root_key(path)
+    return load_or_create_root_key(home, passphrase, rng)
+
+
 class Engine:
     """Facade over the services. Create with `Engine.open(...)`."""
 
@@ -66,17 +92,21 @@ class Engine:
              rng: SystemRng | None = None, settings: Settings | None = None,
              passphrase: str | None = None, source: str = "api", run_due: bool = True) -> "Engine":
         home = Path(home).expanduser() if home else default_home()
-        home.mkdir(parents=True, exist_ok=True)
-        try:
-            os.chmod(home, 0o700)
-        except OSError:
-            pass
-        url = url or os.environ.get("DEW_DATABASE_URL") or f"sqlite:///{home / DB_FILE}"
+        ensure_data_dir(home)
+        default_url = f"sqlite:///{home / DB_FILE}"
+        url = url or os.environ.get("DEW_DATABASE_URL") or default_url
         rng = rng or SystemRng()
         clock = clock or SystemClock()
         passphrase = passphrase if passphrase is not None else os.environ.get("DEW_PASSPHRASE")
-        root = load_or_create_root_key(home, passphrase, rng)
         db = Database(url)
+        try:
+            root = _open_root_key(home, db, url == default_url, passphrase, rng)
+            db_file = sqlite_file(url)
+            if db_file is not None:
+                create_private_file(db_file)
+        except BaseException:
+            db.dispose()
+            raise
         vault = _Vault(root, rng)
         placeholder = Principal("", "", "", False)
         ctx = Context(db=db, clock=clock, rng=rng, settings=settings or Settings(),

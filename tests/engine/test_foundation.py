@@ -34,7 +34,8 @@ def test_other_root_key_is_refused_and_nothing_touched(home, clock):
     e.kms.create_key("a")
     e.close()
     before = (home / "dew.db").read_bytes()
-    (home / "root.key").unlink()
+    Engine.open(home=home.parent / "other", clock=clock).close()
+    os.replace(home.parent / "other" / "root.key", home / "root.key")
     with pytest.raises(DewError) as ei:
         Engine.open(home=home, clock=clock)
     assert ei.value.code == "DEW.0005"
