@@ -4,6 +4,10 @@ SQLite by default (WAL, `synchronous=FULL`, foreign keys on, a long busy timeout
 transactions start with `BEGIN IMMEDIATE`, so two processes never both read-then-write and
 fail with "database is locked" half way. PostgreSQL through a URL runs the same code; rows
 that must be claimed by one process use `SELECT ... FOR UPDATE` (`for_update()`).
+
+Once the root key is open the Database holds the row MAC key (`derive_row_key`): every session
+carries it (`Session.info`) for `engine.integrity`, and `create_all` gives tables of an older
+database their MAC column.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
 _WRITE = "dew_write"
+ROW_MAC_INFO = "dew_row_mac"  # Session.info entry read by engine.integrity
 
 
 class UTCDateTime(TypeDecorator):
@@ -51,17 +56,34 @@ class Database:
             engine = create_engine(url, pool_pre_ping=True)
         self.engine: SAEngine = engine
         self._write_engine = engine.execution_options(**{_WRITE: True})
+        from engine import integrity  # noqa: F401  (registers the row MAC events)
+        self._row_key: bytes | None = None
+        self._row_state: Any = None
+
+    def derive_row_key(self, hsm: Any) -> None:
+        """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
+        from engine.integrity import PURPOSE, keyed_state
+
+        key = hsm.derive(PURPOSE)
+        self._row_key, self._row_state = key, keyed_state(key)
 
     def create_all(self) -> None:
         import engine.models  # noqa: F401  (registers every table)
+        from engine.integrity import protect_existing
 
         with self._write_engine.begin() as conn:
             SQLModel.metadata.create_all(conn)
+            if self._row_key is not None:
+                protect_existing(conn, self._row_key)
+
+    def _new(self, write: bool) -> Session:
+        info = {} if self._row_state is None else {ROW_MAC_INFO: self._row_state}
+        return Session(self._write_engine if write else self.engine, expire_on_commit=False, info=info)
 
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
         """A unit of work: commits once at the end, rolls back on any exception."""
-        s = Session(self._write_engine if write else self.engine, expire_on_commit=False)
+        s = self._new(write)
         try:
             yield s
             s.commit()
@@ -72,7 +94,7 @@ class Database:
             s.close()
 
     def new_session(self, write: bool = True) -> Session:
-        return Session(self._write_engine if write else self.engine, expire_on_commit=False)
+        return self._new(write)
 
     def for_update(self, stmt: Any) -> Any:
         """Lock selected rows on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the lock."""

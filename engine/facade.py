@@ -122,6 +122,7 @@ class Engine:
 
     def _start(self, run_due: bool) -> None:
         db, hsm = self._ctx.db, self._ctx.hsm
+        db.derive_row_key(hsm)  # protected rows are MACed and checked from here on
         fp = hsm.fingerprint()
         if inspect(db.engine).has_table("meta"):
             with db.session(write=False) as s:

@@ -34,6 +34,7 @@ class User(SQLModel, table=True):
     domain_id: str = Field(foreign_key="account.domain_id", index=True)
     is_admin: bool = False
     created: datetime = Field(sa_type=UTCDateTime)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 
 
 class Policy(SQLModel, table=True):
@@ -45,6 +46,7 @@ class Policy(SQLModel, table=True):
     document: str
     system: bool = False
     created: datetime = Field(sa_type=UTCDateTime)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 
 
 class PolicyAttachment(SQLModel, table=True):
@@ -53,6 +55,7 @@ class PolicyAttachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(foreign_key="iam_user.user_id", index=True)
     policy_id: str = Field(foreign_key="iam_policy.policy_id", index=True)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 
 
 class EnterpriseProject(SQLModel, table=True):

@@ -33,6 +33,7 @@ class Secret(SQLModel, table=True):
     next_rotation_time: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     rotation_error: str = Field(default="")  # why the last due rotation failed, "" if it did not
     version_counter: int = 0  # last version number handed out (v1, v2, ...)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 
 
 class SecretVersion(SQLModel, table=True):
@@ -58,6 +59,7 @@ class SecretStage(SQLModel, table=True):
     stage_name: str = Field(primary_key=True, max_length=64)
     version_id: str = Field(max_length=16)
     update_time: datetime = Field(sa_type=UTCDateTime)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 
 
 class SecretTag(SQLModel, table=True):

@@ -19,3 +19,4 @@ class Grant(SQLModel, table=True):
     issuing_principal: str = Field(max_length=64)  # user id of the creator
     retiring_principal: str = Field(default="", max_length=64)
     creation_date: datetime = Field(sa_type=UTCDateTime)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)

@@ -38,6 +38,7 @@ class Cmk(SQLModel, table=True):
     last_rotation_time: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rotation_count: int = 0
     current_version: int = 0  # 0: no material (pending import)
+    mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 
 
 class KeyVersion(SQLModel, table=True):
