@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "scheduler":
         from dewtui.cli import run_scheduler
         return run_scheduler(args.home, args.interval)
-    from dewtui.app import run_tui
+    from dewtui.shell.app import run_tui
     return run_tui(args.home)
 
 

@@ -1,1 +1,2 @@
-"""Widgets shared by screens: the paged key table, the key detail panes."""
+"""Building blocks reused by more than one area: the screen frame, the paged list and table,
+form and confirm dialogs, detail panes and the tags tab. Nothing here imports an area."""

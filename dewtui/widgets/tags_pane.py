@@ -7,8 +7,8 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import Button, DataTable, Label
 
-from dewtui.requests import TagRequest
-from dewtui.widgets.key_pane import KeyPane
+from dewtui.widgets.tag_dialog import TagRequest
+from dewtui.widgets.detail_pane import KeyPane
 
 
 class TagsPane(KeyPane):
@@ -65,12 +65,12 @@ class TagsPane(KeyPane):
         self.action_edit()
 
     def action_add(self) -> None:
-        from dewtui.dialogs.tag import TagDialog
+        from dewtui.widgets.tag_dialog import TagDialog
         if not self.key.default_key_flag:
             self.app.push_screen(TagDialog(), self._save)
 
     def action_edit(self) -> None:
-        from dewtui.dialogs.tag import TagDialog
+        from dewtui.widgets.tag_dialog import TagDialog
         tag = self._selected()
         if tag is not None and not self.key.default_key_flag:
             self.app.push_screen(TagDialog(tag.key, tag.value), self._save)
@@ -84,7 +84,7 @@ class TagsPane(KeyPane):
                          success=f"{verb} tag {req.key}", done=lambda _t: self.key_changed())
 
     def action_delete(self) -> None:
-        from dewtui.dialogs.confirm import ConfirmDialog
+        from dewtui.widgets.confirm import ConfirmDialog
         tag = self._selected()
         if tag is None or self.key.default_key_flag:
             return

@@ -1,7 +1,7 @@
 """UI test helpers: an app on a test engine, and waiting for engine workers to finish."""
 from __future__ import annotations
 
-from dewtui.app import DewApp
+from dewtui.shell.app import DewApp
 
 SIZE = (120, 40)
 LOCATION = "~/.local/share/dewtui/dew.db"  # fixed: the real tmp path varies per run

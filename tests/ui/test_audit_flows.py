@@ -6,9 +6,9 @@ import csv
 from sqlalchemy import text
 from textual.widgets import Input, Static
 
-from dewtui.dialogs.trace_export import ExportDialog
-from dewtui.dialogs.trace_verify import VerifyDialog
-from dewtui.screens.audit import AuditScreen
+from dewtui.audit.export_dialog import ExportDialog
+from dewtui.audit.verify_dialog import VerifyDialog
+from dewtui.audit.screen import AuditScreen
 from dewtui.widgets.paged_table import PagedTable
 from ui.helpers import SIZE, make_app, settle
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)

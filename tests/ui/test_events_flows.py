@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, DataTable, Select
 
-from dewtui.dialogs.confirm import ConfirmDialog
-from dewtui.dialogs.event_edit import EventDialog
-from dewtui.dialogs.topic_create import TopicDialog
-from dewtui.screens.events import EventsScreen
+from dewtui.widgets.confirm import ConfirmDialog
+from dewtui.events.event_dialog import EventDialog
+from dewtui.events.topic_dialog import TopicDialog
+from dewtui.events.screen import EventsScreen
 from ui.helpers import SIZE, make_app, settle
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
 

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from textual.widgets import Checkbox, DataTable, Input, TextArea
 
-from dewtui.dialogs.confirm_keys import ConfirmKeysDialog
-from dewtui.dialogs.create_key import CreateKeyDialog
-from dewtui.dialogs.delete_keys import DeleteKeysDialog
-from dewtui.dialogs.help import HelpDialog
-from dewtui.screens.key_detail import KeyDetailScreen
-from dewtui.screens.keys import KeysScreen
+from dewtui.keys.state_dialog import ConfirmKeysDialog
+from dewtui.keys.create_dialog import CreateKeyDialog
+from dewtui.keys.delete_dialog import DeleteKeysDialog
+from dewtui.shell.help import HelpDialog
+from dewtui.keys.detail import KeyDetailScreen
+from dewtui.keys.screen import KeysScreen
 from engine import Engine, KeyState, SeededRng
 from ui.helpers import SIZE, make_app, settle
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dewtui.fmt import parse_utc
+from dewtui.shell.fmt import parse_utc
 
 
 def test_parse_utc_reads_minutes_and_days_in_utc():

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, OptionList, Tabs, TextArea
 
-from dewtui.dialogs.confirm import ConfirmDialog
-from dewtui.dialogs.grant_create import CreateGrantDialog
-from dewtui.dialogs.principal_switch import PrincipalDialog
-from dewtui.screens.key_detail import KeyDetailScreen
+from dewtui.widgets.confirm import ConfirmDialog
+from dewtui.keys.grant_dialog import CreateGrantDialog
+from dewtui.iam.principal_dialog import PrincipalDialog
+from dewtui.keys.detail import KeyDetailScreen
 from ui.helpers import SIZE, settle
 
 

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 from textual.widgets import Checkbox, DataTable, Input, RadioButton
 
-from dewtui.dialogs.delete_material import DeleteMaterialDialog
-from dewtui.dialogs.import_wizard import CommandsDialog, ImportKeyDialog, MaterialDialog, WrappingDialog
-from dewtui.import_files import openssl_commands
+from dewtui.keys.delete_material_dialog import DeleteMaterialDialog
+from dewtui.keys.import_wizard import CommandsDialog, ImportKeyDialog, MaterialDialog, WrappingDialog
+from dewtui.keys.import_files import openssl_commands
 from engine import KeyState
 from ui.helpers import SIZE, settle
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox
 
-from dewtui.dialogs.event_content import NotificationDialog
-from dewtui.screens.notifications import NotificationsScreen
-from dewtui.widgets.event_inbox import InboxWatch
+from dewtui.events.notification_dialog import NotificationDialog
+from dewtui.events.notifications import NotificationsScreen
+from dewtui.events.inbox_watch import InboxWatch
 from dewtui.widgets.paged_table import PagedTable
 from ui.helpers import SIZE, make_app, settle
 from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)

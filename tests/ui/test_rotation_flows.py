@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Switch
 
-from dewtui.dialogs.confirm import ConfirmDialog
-from dewtui.dialogs.rotate_confirm import RotateConfirmDialog
-from dewtui.screens.key_detail import KeyDetailScreen
+from dewtui.widgets.confirm import ConfirmDialog
+from dewtui.keys.rotate_dialog import RotateConfirmDialog
+from dewtui.keys.detail import KeyDetailScreen
 from ui.helpers import SIZE, settle
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dewtui.app import DewApp
-from dewtui.scheduler_bridge import SchedulerBridge
+from dewtui.shell.app import DewApp
+from dewtui.shell.scheduler_bridge import SchedulerBridge
 from ui.helpers import LOCATION, SIZE, make_app, settle
 
 

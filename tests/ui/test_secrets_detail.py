@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 
 from textual.widgets import Button, DataTable, Input, Select
 
-from dewtui.dialogs.confirm import ConfirmDialog
-from dewtui.dialogs.secret_expiry import ExpiryDialog
-from dewtui.dialogs.secret_rotation import RotationDialog
-from dewtui.dialogs.secret_stages import StagesDialog
-from dewtui.dialogs.tag import TagDialog
-from dewtui.screens.secret_detail import SecretDetailScreen
+from dewtui.widgets.confirm import ConfirmDialog
+from dewtui.secrets.expiry_dialog import ExpiryDialog
+from dewtui.secrets.rotation_dialog import RotationDialog
+from dewtui.secrets.stages_dialog import StagesDialog
+from dewtui.widgets.tag_dialog import TagDialog
+from dewtui.secrets.detail import SecretDetailScreen
 from ui.conftest import *  # noqa: F401,F403  (the app fixture)
 from ui.helpers import SIZE, settle
 from ui.secrets_fixtures import cursor_to, goto_secrets, populate_secrets

@@ -7,15 +7,15 @@ import stat
 import pytest
 from textual.widgets import Button, DataTable, Input, RadioButton, Select
 
-from dewtui.dialogs.secret_backup import DownloadBackupDialog, RestoreBackupDialog
-from dewtui.dialogs.secret_create import CreateSecretWizard
-from dewtui.dialogs.secret_delete import DeleteSecretDialog
-from dewtui.dialogs.secret_stages import StagesDialog
-from dewtui.dialogs.secret_tag_search import TagSearchDialog
-from dewtui.dialogs.secret_value import MASK, SecretValueDialog
-from dewtui.dialogs.secret_version import AddVersionDialog
-from dewtui.screens.secret_detail import SecretDetailScreen
-from dewtui.screens.secrets import SecretsScreen
+from dewtui.secrets.backup_dialogs import DownloadBackupDialog, RestoreBackupDialog
+from dewtui.secrets.create_wizard import CreateSecretWizard
+from dewtui.secrets.delete_dialog import DeleteSecretDialog
+from dewtui.secrets.stages_dialog import StagesDialog
+from dewtui.secrets.tag_search_dialog import TagSearchDialog
+from dewtui.secrets.value_dialog import MASK, SecretValueDialog
+from dewtui.secrets.version_dialog import AddVersionDialog
+from dewtui.secrets.detail import SecretDetailScreen
+from dewtui.secrets.screen import SecretsScreen
 from engine import DewError
 from ui.conftest import *  # noqa: F401,F403  (the app fixture)
 from ui.helpers import SIZE, settle

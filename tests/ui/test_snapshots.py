@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dewtui.screens.keys import KeysScreen
+from dewtui.keys.screen import KeysScreen
 from engine import Engine, SeededRng
 from ui.helpers import settle, snap
 from ui.fixtures import fixed_ec_material, populate

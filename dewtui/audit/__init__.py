@@ -1,0 +1,1 @@
+"""The audit area (CTS): the trace list and its filters, CSV export and chain verification."""

@@ -1,0 +1,1 @@
+"""The IAM area: act as another user (the principal switcher)."""

@@ -1,0 +1,252 @@
+"""The Keys area: a paged, filterable, sortable list of customer master keys.
+
+Only one page of keys is ever loaded (the engine filters, sorts, counts and pages in the
+database), so the screen stays responsive with 10,000+ keys. Keys can be marked with
+`space` for batch enable / disable / schedule deletion / cancel deletion; `enter` opens the
+key detail screen. The palette provider here adds "Go to key <alias>".
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Select, Static
+
+from dewtui.keys.requests import KeyQuery, KeyRef
+from dewtui.shell.jump import JumpProvider
+from dewtui.keys.actions import ask_schedule_deletion, ask_state_change
+from dewtui.widgets.paged_list import PagedListScreen, fill_select
+from dewtui.keys.table import COLUMNS, SORT_FIELDS, KeyTable
+from dewtui.widgets.paged_table import page_status
+from engine import KeyState
+from engine.catalog import ALL_USAGES
+
+SORT_LABELS = {field: label for _key, label, field, _w in COLUMNS if field}
+SORT_CYCLE = [field for _key, _label, field, _w in COLUMNS if field]
+
+
+class KeysScreen(PagedListScreen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="alias or id, as you type"),
+        Binding("n", "create", "New key"),
+        Binding("space", "mark", "Mark", tooltip="mark the key for a batch action"),
+        Binding("e", "change('enable')", "Enable"),
+        Binding("d", "change('disable')", "Disable"),
+        Binding("x", "schedule_deletion", "Delete", tooltip="schedule deletion (7-1096 days)"),
+        Binding("u", "change('cancel_deletion')", "Undelete", tooltip="cancel scheduled deletion"),
+        Binding("i", "import_key", "Import key", show=False, tooltip="create a key for your own material (wizard)"),
+        Binding("m", "import_material", "Import material", show=False, tooltip="resume a Pending-import key"),
+        Binding("M", "delete_material", "Delete key material", show=False, tooltip="external symmetric keys"),
+        Binding("s", "sort", "Sort", tooltip="next sort column"),
+        Binding("S", "reverse", "Reverse sort", show=False),
+        Binding("r", "reload", "Refresh", show=False),
+        Binding("escape", "clear", "Clear marks", show=False, tooltip="clear marks, then the filter"),
+    ]
+    PALETTE = [("Open the selected key", "open_selected", "key detail: details, online tool, tags"),
+               ("Mark every key on this page", "mark_page", "for a batch action")]
+
+    def __init__(self) -> None:
+        super().__init__(KeyQuery())
+        self.marked: dict[str, KeyRef] = {}
+        self.page = None  # the KeyList shown
+        self._by_id: dict = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Input(placeholder="/ filter by alias or id", id="search")
+            yield Select([(s.label, s.value) for s in KeyState], prompt="Any state", id="f-state")
+            yield Select([(u, u) for u in ALL_USAGES], prompt="Any usage", id="f-usage")
+            yield Select([("kms", "kms"), ("external", "external")], prompt="Any origin", id="f-origin")
+            yield Select([("default", "default")], prompt="Any project", id="f-project")
+        yield KeyTable(id="keys")
+        yield Static("", id="status")
+
+    def on_mount(self) -> None:
+        self.query_one(KeyTable).focus()
+        self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
+                         label="list projects", quiet=True)
+
+    def _set_projects(self, projects: list[str]) -> None:
+        fill_select(self.query_one("#f-project", Select), projects)
+
+    # --- loading -----------------------------------------------------------------------
+    def reload(self, cursor: str = "keep") -> None:
+        q = self.lq
+        self.call_engine(lambda: self.engine.kms.list_keys(**q.kwargs()), group="keys-list",
+                         exclusive=True, label="list keys", done=lambda page: self._show(page, cursor))
+
+    def _show(self, page, cursor: str) -> None:
+        if not self.page_landed(len(page.keys), page.total):
+            return
+        self.page = page
+        self._by_id = {k.key_id: k for k in page.keys}
+        self.query_one(KeyTable).show_page(page.keys, set(self.marked), cursor)
+        self._status()
+
+    def _status(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if page.total:
+            text = page_status(page.offset, len(page.keys), page.total, "keys")
+        else:
+            text = "no keys match" if self._filtered() else "no keys yet: press n to create one"
+        arrow = "↓" if self.lq.descending else "↑"
+        text += f"  ·  sorted by {SORT_LABELS.get(self.lq.sort, self.lq.sort)} {arrow}"
+        if self.marked:
+            text += f"  ·  [b magenta]{len(self.marked)} marked[/]"
+        self.query_one("#status", Static).update(text)
+
+    def _filtered(self) -> bool:
+        q = self.lq
+        return bool(q.search or q.key_state or q.key_usage or q.origin or q.enterprise_project_id)
+
+    # --- messages from the widgets -----------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.set_query(search=event.value.strip())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.query_one(KeyTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        field = {"f-state": "key_state", "f-usage": "key_usage", "f-origin": "origin",
+                 "f-project": "enterprise_project_id"}.get(event.select.id or "")
+        if field:
+            value = None if event.value is Select.NULL else str(event.value)
+            if getattr(self.lq, field) != value:
+                self.set_query(**{field: value})
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        field = SORT_FIELDS.get(str(event.column_key.value))
+        if field:
+            descending = not self.lq.descending if field == self.lq.sort else False
+            self.set_query(sort=field, descending=descending)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = self._by_id.get(str(event.row_key.value))
+        if key is not None:
+            open_key(self.app, key)
+
+    # --- actions -----------------------------------------------------------------------
+    def current(self):
+        return self._by_id.get(self.query_one(KeyTable).current_key() or "")
+
+    def targets(self) -> list[KeyRef]:
+        """The marked keys, or the key under the cursor when none is marked."""
+        if self.marked:
+            return list(self.marked.values())
+        key = self.current()
+        return [KeyRef(key.key_id, key.key_alias)] if key else []
+
+    def _after_batch(self) -> None:
+        self.marked.clear()
+        self.reload()
+
+    def action_filter(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_create(self) -> None:
+        from dewtui.keys.create import create_key_flow
+        create_key_flow(self, after=lambda _k: self.reload())
+
+    def action_mark(self) -> None:
+        key = self.current()
+        if key is None:
+            return
+        table = self.query_one(KeyTable)
+        if self.marked.pop(key.key_id, None) is None:
+            self.marked[key.key_id] = KeyRef(key.key_id, key.key_alias)
+        table.set_mark(key.key_id, key.key_id in self.marked)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1, animate=False)
+        self._status()
+
+    def action_mark_page(self) -> None:
+        table = self.query_one(KeyTable)
+        for key in self._by_id.values():
+            self.marked[key.key_id] = KeyRef(key.key_id, key.key_alias)
+            table.set_mark(key.key_id, True)
+        self._status()
+
+    def action_change(self, action: str) -> None:
+        keys = self.targets()
+        if keys:
+            ask_state_change(self, action, keys, self._after_batch)
+
+    def action_schedule_deletion(self) -> None:
+        keys = self.targets()
+        if keys:
+            ask_schedule_deletion(self, keys, self._after_batch)
+
+    def action_import_key(self) -> None:  # issue 3: the import wizard (dewtui.keys.import_flow)
+        from dewtui.keys.import_flow import import_key_flow
+        import_key_flow(self, after=self.reload)
+
+    def action_import_material(self) -> None:
+        from dewtui.keys.import_flow import reopen_import
+        if (key := self.current()) is not None:
+            reopen_import(self, key, after=self.reload)
+
+    def action_delete_material(self) -> None:
+        from dewtui.keys.import_flow import ask_delete_material
+        if (key := self.current()) is not None:
+            ask_delete_material(self, key, after=self.reload)
+
+    def action_sort(self) -> None:
+        i = SORT_CYCLE.index(self.lq.sort) if self.lq.sort in SORT_CYCLE else -1
+        self.set_query(sort=SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], descending=False)
+
+    def action_reverse(self) -> None:
+        self.set_query(descending=not self.lq.descending)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_open_selected(self) -> None:
+        key = self.current()
+        if key is not None:
+            open_key(self.app, key)
+
+    def action_clear(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            if self.page is not None:
+                self.query_one(KeyTable).show_page(self.page.keys, set())
+            self._status()
+        elif self.lq.search:
+            self.query_one("#search", Input).value = ""
+        self.query_one(KeyTable).focus()
+
+
+def open_key(app, key) -> None:
+    """Show the detail screen of `key` (a KeyDetails) on top of the Keys area."""
+    from dewtui.keys.detail import KeyDetailScreen
+    if app.current_mode != "keys":
+        app.switch_mode("keys")
+    while isinstance(app.screen, KeyDetailScreen):
+        app.pop_screen()
+    app.push_screen(KeyDetailScreen(key))
+
+
+class KeyJumpProvider(JumpProvider):
+    """Palette: "Go to key <alias>"."""
+
+    NOUN = "key"
+
+    def fetch(self, engine, search):
+        kw = {"search": search} if search else {}
+        return engine.kms.list_keys(sort="key_alias", limit=self.LIMIT, **kw).keys
+
+    def name(self, key) -> str:
+        return key.key_alias
+
+    def brief(self, key) -> str:
+        return f"{key.key_spec} · {key.state_label}"
+
+    def details(self, key) -> str:
+        return f"{key.key_spec} · {key.state_label} · {key.key_id}"
+
+    def open(self, key) -> None:
+        open_key(self.app, key)

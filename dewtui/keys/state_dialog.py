@@ -1,0 +1,63 @@
+"""Confirm enable / disable / cancel deletion over one or more keys.
+
+Disabling asks for "I understand the impact of disabling keys" as the guide does; OK stays
+disabled until it is ticked. Returns a `StateChangeRequest`, or None when cancelled.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Static
+
+from dewtui.shell.fmt import clip
+from dewtui.keys.requests import KeyRef, StateChangeRequest
+
+TITLES = {"enable": "Enable keys", "disable": "Disable keys", "cancel_deletion": "Cancel scheduled deletion"}
+EXPLAIN = {
+    "enable": "Enabled keys can encrypt, decrypt, sign and make data keys again.",
+    "disable": "A disabled key cannot encrypt or decrypt any data until it is enabled again.",
+    "cancel_deletion": "The keys go back to Disabled (or Pending import if they never had material).",
+}
+CHECKBOX = {"disable": "I understand the impact of disabling keys"}
+
+
+def key_list(keys: tuple[KeyRef, ...], shown: int = 8) -> str:
+    lines = [f"  • {clip(k.alias, 40)}  [dim]{k.key_id}[/]" for k in keys[:shown]]
+    if len(keys) > shown:
+        lines.append(f"  … and {len(keys) - shown} more")
+    return "\n".join(lines)
+
+
+class ConfirmKeysDialog(ModalScreen[StateChangeRequest | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, action: str, keys: tuple[KeyRef, ...]) -> None:
+        super().__init__()
+        self.action_name = action
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        n = len(self.keys)
+        with Vertical(classes="dialog", id="confirm-keys"):
+            yield Label(f"{TITLES[self.action_name]} ({n})", classes="dialog-title")
+            yield Label(EXPLAIN[self.action_name], classes="explain")
+            yield Static(key_list(self.keys), classes="key-list")
+            if self.action_name in CHECKBOX:
+                yield Checkbox(CHECKBOX[self.action_name], id="understand")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", variant="primary", id="ok", disabled=self.action_name in CHECKBOX)
+                yield Button("Cancel", id="cancel")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#ok", Button).disabled = not event.value
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.dismiss(StateChangeRequest(self.action_name, self.keys))
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,46 @@
+"""The keys list: a page-sized table (see `paged_table`) that also shows which keys are
+marked for a batch action."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from dewtui.shell.fmt import STATE_STYLE, clip, spec_usage, when
+from dewtui.widgets.paged_table import PagedTable
+
+# (column key, label, engine sort field, width). Fixed widths: columns do not jump from one
+# page to the next, and nothing is measured per row (a page is redrawn on every keystroke).
+COLUMNS: tuple[tuple[str, str, str, int], ...] = (
+    ("mark", " ", "", 1),
+    ("alias", "Alias", "key_alias", 22),
+    ("id", "ID", "", 8),
+    ("state", "State", "key_state", 16),
+    ("spec", "Spec · usage", "key_spec", 19),
+    ("origin", "Origin", "origin", 8),
+    ("created", "Created", "creation_date", 16),
+    ("project", "Project", "enterprise_project_id", 12),
+)
+WIDTH = {key: width for key, _label, _field, width in COLUMNS}
+SORT_FIELDS = {key: field for key, _label, field, _w in COLUMNS if field}
+
+
+class KeyTable(PagedTable):
+    """Rows are keyed by key id. The screen owns the data; this widget only shows a page."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", tooltip="the key's detail screen")]
+
+    def __init__(self, **kw) -> None:
+        super().__init__([(key, label, width) for key, label, _field, width in COLUMNS], **kw)
+
+    def show_page(self, keys, marked: set[str], cursor: str = "keep") -> None:
+        self.show_rows(((k.key_id, self.cells(k, k.key_id in marked)) for k in keys), cursor)
+
+    @staticmethod
+    def cells(k, marked: bool) -> tuple:
+        state = Text(k.key_state.label, style=STATE_STYLE.get(k.key_state.value, ""))
+        return (Text("●", style="bold magenta") if marked else " ", clip(k.key_alias, WIDTH["alias"]),
+                k.key_id[:8], state, spec_usage(k.key_spec, k.key_usage), k.origin,
+                when(k.creation_date), clip(k.enterprise_project_id, WIDTH["project"]))
+
+    def set_mark(self, key_id: str, marked: bool) -> None:
+        self.update_cell(key_id, "mark", Text("●", style="bold magenta") if marked else " ")

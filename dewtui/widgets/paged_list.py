@@ -1,0 +1,70 @@
+"""The page window every list area shares (keys, secrets, notifications, audit traces).
+
+Each of those screens shows one page of a query the engine runs in the database. What the
+page window does is the same everywhere and lives here once: the query (a frozen
+dataclass with `limit` and `offset`, in `self.lq`) follows the table's height, moving past
+the first or last row asks for the neighbouring page, a page that comes back empty because
+rows went away meanwhile falls back to the last page, and a filter change starts again at
+the top. A screen implements `reload(cursor)` and calls `page_landed()` with what came back.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual.widgets import Select
+
+from dewtui.widgets.screen import DewScreen
+from dewtui.widgets.paged_table import PagedTable, next_offset
+
+
+class PagedListScreen(DewScreen):
+    """An area screen showing one database page of a list at a time."""
+
+    def __init__(self, query: Any) -> None:
+        super().__init__()
+        self.lq = query  # the list query: filters, sort, limit, offset
+        self.total: int | None = None  # rows matching the filters; None until the first page
+
+    def reload(self, cursor: str = "keep") -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def page_landed(self, shown: int, total: int) -> bool:
+        """Record a loaded page; False (and the last page asked for) when it came back empty
+        past the end, which happens when rows were deleted while the page was away."""
+        if not shown and total and self.lq.offset:
+            self.lq = replace(self.lq, offset=(total - 1) // self.lq.limit * self.lq.limit)
+            self.reload("bottom")
+            return False
+        self.total = total
+        return True
+
+    def set_query(self, **changes: Any) -> None:
+        """Change filters or sort: back to the first page."""
+        self.lq = replace(self.lq, offset=0, **changes)
+        self.reload("top")
+
+    def on_screen_resume(self) -> None:
+        if self.total is not None:
+            self.reload()
+
+    def on_paged_table_page_size(self, message: PagedTable.PageSize) -> None:
+        rows = message.rows
+        self.lq = replace(self.lq, limit=rows, offset=self.lq.offset // rows * rows)
+        self.reload()
+
+    def on_paged_table_page_request(self, message: PagedTable.PageRequest) -> None:
+        if self.total is None:
+            return
+        offset = next_offset(self.lq.offset, self.lq.limit, message.delta, self.total)
+        if offset is not None:
+            self.lq = replace(self.lq, offset=offset)
+            self.reload(message.cursor)
+
+
+def fill_select(select: Select, names: list[str]) -> None:
+    """Offer `names` in a filter select, keeping the chosen one if it is still offered."""
+    value = select.value
+    select.set_options([(n, n) for n in names])
+    if value in names:
+        select.value = value
