@@ -1,117 +1,234 @@
-"""The unit of work every public service call runs in.
+"""The unit of work every public service call runs in: one road each for writes, audited
+reads and due jobs, all authorizing and auditing the same way.
 
     with self._call("disableKey", "cmk", request={"key_id": key_id}) as call:
         key = ...; call.resource(key.key_id, key.key_alias)
         call.authorize("kms:cmk:update", key=key)
         ...; call.response = {...}
 
-One transaction: checks, writes and the audit trace commit together. A refused call
-(DewError) is rolled back and its trace (rating `warning`) written in a short transaction
-of its own; any other exception is a fault, traced as `incident`, and re-raised.
+- `_call`: one write transaction; checks, writes and the audit trace commit together.
+- `_reading`: one read-only transaction; the read itself is not traced, its refusal is.
+- `_job`: one write transaction of due work run by the scheduler's principal; each item it
+  handles is traced (in the account that owns the item) inside that transaction.
+A refused call (DewError) is rolled back and its trace (rating `warning`) written in a short
+transaction of its own — also into the target's account when the call reached across
+accounts; any other exception is a fault, traced as `incident`, and re-raised.
+
+Every public method of every service is wrapped (`__init_subclass__`) by the argument guard
+(`engine.arguments`): arguments of the wrong type or size are refused before any work.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlmodel import Session
 
+from engine.arguments import ArgumentGuard, trace_name_of
 from engine.audit.writer import write_trace
 from engine.context import Context
 from engine.errors import DewError
-from engine.iam.decision import Decision, authorize
+from engine.iam.decision import Decision, decide, refusal
+from engine.iam.principal import Principal
+from engine.iam.resources import Resource, account_resource, key_resource
 
 log = logging.getLogger("engine")
+
+SERVICE_OF_FAMILY = {"KMS": "KMS", "CSMS": "CSMS", "IAM": "IAM", "CTS": "CTS"}
 
 
 class Call:
     """State of one service call: session, time, resource, request and response to audit."""
 
-    def __init__(self, ctx: Context, s: Session, family: str, resource_type: str,
-                 request: dict | None) -> None:
+    def __init__(self, ctx: Context, s: Session | None, family: str, resource_type: str,
+                 request: dict | None, now: datetime | None = None) -> None:
         self.ctx = ctx
-        self.s = s
+        self.s: Session = s  # type: ignore[assignment]  # None only for a refusal's trace
         self.family = family
-        self.now: datetime = ctx.clock.now()
+        self.now: datetime = now or ctx.clock.now()
         self.resource_type = resource_type
         self.resource_id = ""
         self.resource_name = ""
         self.request = request or {}
         self.response: dict[str, Any] = {}
+        self.other_accounts: set[str] = set()  # accounts whose trail also gets this trace
 
     @property
-    def principal(self):
+    def principal(self) -> Principal:
         return self.ctx.principal
 
     def resource(self, resource_id: str | None, resource_name: str | None = None) -> None:
-        self.resource_id = resource_id or ""
-        self.resource_name = resource_name or ""
+        self.resource_id = resource_id if isinstance(resource_id, str) else ""
+        self.resource_name = resource_name if isinstance(resource_name, str) else ""
 
-    def authorize(self, action: str, *, key: Any = None, grant_op: str | None = None) -> Decision:
-        """Refuse (403) unless the principal may do `action` (on `key`, via grant `grant_op`)."""
-        return authorize(self.s, self.ctx.principal, action, family=self.family,
-                         key_id=getattr(key, "key_id", None),
-                         key_domain=getattr(key, "domain_id", None), grant_op=grant_op)
+    def account(self, service: str | None = None) -> Resource:
+        """The caller's account as a whole (for create and list actions)."""
+        return account_resource(service or SERVICE_OF_FAMILY.get(self.family, self.family),
+                                self.principal.domain_id)
+
+    def authorize(self, action: str, resource: Resource | None = None, *, key: Any = None,
+                  grant_op: str | None = None) -> Decision:
+        """Refuse unless the principal may do `action` on `resource` (default: its account;
+        `key=` a key row: that key, where grant `grant_op` may also allow it)."""
+        if key is not None:
+            resource = key_resource(key.domain_id, key.key_id)
+        target = resource or self.account()
+        d = decide(self.s, self.principal, action, target, grant_op)
+        if not d.allowed:
+            if target.domain_id != self.principal.domain_id:
+                self.other_accounts.add(target.domain_id)
+            raise refusal(self.principal, action, target, self.family)
+        return d
+
+
+class Job:
+    """One transaction of due work: `trace()` records each item it handled."""
+
+    def __init__(self, svc: "Service", s: Session, trace_name: str, resource_type: str,
+                 now: datetime) -> None:
+        self.svc, self.s, self.now, self.ctx = svc, s, now, svc.ctx
+        self.trace_name, self.resource_type = trace_name, resource_type
+
+    def trace(self, *, resource_id: str, resource_name: str, domain_id: str, request: dict,
+              response: dict, trace_name: str | None = None, rating: str = "normal",
+              code: str = "200", message: str = "") -> None:
+        call = Call(self.svc.ctx, self.s, self.svc.family, self.resource_type, request, self.now)
+        call.resource(resource_id, resource_name)
+        call.response = response
+        self.svc._trace(self.s, call, trace_name or self.trace_name, rating, code, message,
+                        domain_id=domain_id)
 
 
 class Service:
     family = "KMS"
+    default_resource_type = "cmk"
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.__dict__.get("guarded", True) is False:
+            return
+        for name, fn in inspect.getmembers(cls, inspect.isfunction):
+            if name.startswith("_") or getattr(fn, "__guarded__", False):
+                continue
+            setattr(cls, name, _guarded(fn))
 
     @property
     def ctx(self) -> Context:
         return self._ctx
 
+    # --- auditing ------------------------------------------------------------------------
     def _trace(self, s: Session, call: Call, trace_name: str, rating: str, code: str,
-               message: str = "") -> None:
+               message: str = "", domain_id: str | None = None) -> None:
         p = self._ctx.principal
         write_trace(s, self._ctx.db, self._ctx.hsm.derive("audit-chain"),
                     trace_id=self._ctx.rng.uuid(), trace_name=trace_name,
                     resource_type=call.resource_type, resource_id=call.resource_id,
                     resource_name=call.resource_name, rating=rating, code=code,
-                    domain_id=p.domain_id, user=p.name, source=self._ctx.source,
+                    domain_id=domain_id or p.domain_id, user=p.name, source=self._ctx.source,
                     time=call.now, request=call.request, response=call.response,
                     message=message)
 
+    def _trace_alone(self, call: Call, trace_name: str, rating: str, code: str, message: str) -> None:
+        """A refusal's or fault's trace, in a transaction of its own (in every account it touched)."""
+        try:
+            with self._ctx.db.session() as s2:
+                for domain in [self._ctx.principal.domain_id, *sorted(call.other_accounts)]:
+                    self._trace(s2, call, trace_name, rating, code, message, domain_id=domain)
+        except Exception:  # never let auditing a refusal hide the refusal itself
+            log.exception("could not write the audit trace for %s", trace_name)
+
+    def _refused(self, call: Call, trace_name: str, e: BaseException) -> None:
+        if isinstance(e, DewError):
+            call.response = {"error_code": e.code}
+            self._trace_alone(call, trace_name, "warning", e.code, e.message)
+        else:
+            log.error("fault in %s: %s", trace_name, type(e).__name__)
+            call.response = {"error": type(e).__name__}
+            self._trace_alone(call, trace_name, "incident", f"{self.family}.0101", type(e).__name__)
+
+    # --- the three roads -----------------------------------------------------------------
     @contextmanager
-    def _call(self, trace_name: str, resource_type: str, *, request: dict | None = None,
-              audit: bool = True) -> Iterator[Call]:
+    def _call(self, trace_name: str, resource_type: str, *, request: dict | None = None) -> Iterator[Call]:
+        """A write: one transaction for checks, writes and the trace."""
         self._ctx.hsm  # refuse at once while sealed
         s = self._ctx.db.new_session(write=True)
         call = Call(self._ctx, s, self.family, resource_type, request)
         try:
             yield call
-            if audit:
-                self._trace(s, call, trace_name, "normal", "200")
+            self._trace(s, call, trace_name, "normal", "200")
             s.commit()
-        except DewError as e:
-            s.rollback()
-            call.response = {"error_code": e.code}
-            self._trace_alone(call, trace_name, "warning", e.code, e.message)
-            raise
         except Exception as e:
             s.rollback()
-            log.error("fault in %s: %s", trace_name, type(e).__name__)
-            call.response = {"error": type(e).__name__}
-            self._trace_alone(call, trace_name, "incident", f"{self.family}.0101", type(e).__name__)
+            self._refused(call, trace_name, e)
             raise
         finally:
             s.close()
 
-    def _trace_alone(self, call: Call, trace_name: str, rating: str, code: str, message: str) -> None:
+    @contextmanager
+    def _reading(self, trace_name: str, resource_type: str, *, request: dict | None = None,
+                 audit: bool = True) -> Iterator[Call]:
+        """An authorized read: no lock and no trace, but a refusal is traced (unless `audit`
+        is False: reads the UI polls every few seconds)."""
+        self._ctx.hsm
+        s = self._ctx.db.new_session(write=False)
+        call = Call(self._ctx, s, self.family, resource_type, request)
         try:
-            with self._ctx.db.session() as s2:
-                self._trace(s2, call, trace_name, rating, code, message)
-        except Exception:  # never let auditing a refusal hide the refusal itself
-            log.exception("could not write the audit trace for %s", trace_name)
+            yield call
+            s.commit()
+        except Exception as e:
+            s.rollback()
+            if audit:
+                self._refused(call, trace_name, e)
+            raise
+        finally:
+            s.close()
+
+    @contextmanager
+    def _job(self, trace_name: str, resource_type: str, now: datetime) -> Iterator[Job]:
+        """Due work: one write transaction; `job.trace(...)` per item handled."""
+        self._ctx.hsm
+        s = self._ctx.db.new_session(write=True)
+        try:
+            yield Job(self, s, trace_name, resource_type, now)
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        """A read-only transaction for unaudited listings (no trace, no lock)."""
+        """A bare read-only transaction for internal look-ups that return nothing to the
+        caller (e.g. choosing a trace name); public reads use `_reading`."""
         self._ctx.hsm
         with self._ctx.db.session(write=False) as s:
             yield s
+
+    def _refuse_early(self, method: str, request: dict, err: DewError) -> None:
+        """Audit a call the argument guard refused before it started."""
+        call = Call(self._ctx, None, self.family, self.default_resource_type, request)
+        self._refused(call, trace_name_of(method), err)
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    guard = ArgumentGuard(fn)
+
+    @functools.wraps(fn)
+    def wrapper(self: Service, *args: Any, **kwargs: Any) -> Any:
+        try:
+            guard.check(self.family, args, kwargs)
+        except DewError as e:
+            self._refuse_early(fn.__name__, guard.request(args, kwargs), e)
+            raise
+        return fn(self, *args, **kwargs)
+
+    wrapper.__guarded__ = True  # type: ignore[attr-defined]
+    return wrapper

@@ -7,7 +7,7 @@ from typing import Iterable, Mapping
 from engine.errors import DewError
 
 # letters (any script: CJK allowed), digits, space, _ - @ ; no leading/trailing space
-_TAG_CHARS = re.compile(r"^[\w \-@]*$", re.UNICODE)
+_TAG_CHARS = re.compile(r"^[\w \-@]*\Z", re.UNICODE)
 
 
 def _bad(code: str, msg: str) -> DewError:

@@ -102,12 +102,12 @@ def rotation_from_request(rotation: object) -> dict:
     return dict(rotation)
 
 
-def rotate_in(s: Session, hsm: Hsm, rng: SystemRng, settings: Settings, secret: Secret,
-              now: datetime) -> SecretVersion:
+def rotate_in(call: Any, secret: Secret) -> SecretVersion:
     """Add a generated version (it becomes SYSCURRENT) and move the rotation times on."""
     refuse_pending(secret, "rotation")
-    value = generate(rng, open_generator(hsm, secret)).encode("utf-8")
-    version = add_version(s, hsm, rng, settings, secret, value, "string", now)
+    s, now = call.s, call.now
+    value = generate(call.ctx.rng, open_generator(call.ctx.hsm, secret)).encode("utf-8")
+    version = add_version(call, secret, value, "string")
     secret.rotation_time, secret.rotation_error = now, ""
     if secret.auto_rotation and secret.rotation_period:
         secret.next_rotation_time = now + parse_period(secret.rotation_period)[1]
@@ -138,7 +138,7 @@ class SecretRotation(SecretBase):
         """Rotate now: a generated version becomes SYSCURRENT."""
         with self._on_secret("rotateSecret", name, "csms:secret:rotate",
                              frozen_when_pending="rotation") as (call, row):
-            v = rotate_in(call.s, self.ctx.hsm, self.ctx.rng, self.ctx.settings, row, call.now)
+            v = rotate_in(call, row)
             fire(call, row, "SECRET_VERSION_CREATED", v.version_id)
             fire(call, row, "SECRET_ROTATED", v.version_id)
             call.response = {"version_id": v.version_id}
@@ -151,34 +151,33 @@ class SecretRotation(SecretBase):
         SECRET_ROTATED_FAILED, waits one period, and does not stop the others.
         """
         done = 0
-        with self._call("rotateSecret", RESOURCE, audit=False) as call:
-            call.now = now
-            rows = call.s.exec(self.ctx.db.for_update(select(Secret).where(
+        with self._job("rotateSecret", RESOURCE, now) as job:
+            rows = job.s.exec(self.ctx.db.for_update(select(Secret).where(
                 Secret.auto_rotation == True, Secret.state == ENABLED,  # noqa: E712
                 Secret.next_rotation_time != None, Secret.next_rotation_time <= now)  # noqa: E711
                 .order_by(Secret.next_rotation_time, Secret.name))).all()
             for row in rows:
-                call.resource(row.secret_id, row.name)
-                nested = call.s.begin_nested()
+                nested = job.s.begin_nested()
                 try:
-                    v = rotate_in(call.s, self.ctx.hsm, self.ctx.rng, self.ctx.settings, row, now)
-                    fire(call, row, "SECRET_VERSION_CREATED", v.version_id)
-                    fire(call, row, "SECRET_ROTATED", v.version_id)
+                    v = rotate_in(job, row)
+                    fire(job, row, "SECRET_VERSION_CREATED", v.version_id)
+                    fire(job, row, "SECRET_ROTATED", v.version_id)
                     nested.commit()
-                    call.request, call.response = {"secret_name": row.name}, {"version_id": v.version_id}
-                    self._trace(call.s, call, "rotateSecret", "normal", "200")
+                    job.trace(resource_id=row.secret_id, resource_name=row.name, domain_id=row.domain_id,
+                              request={"secret_name": row.name}, response={"version_id": v.version_id})
                     done += 1
                 except DewError as e:
                     nested.rollback()
-                    self._rotation_failed(call, row, now, e)
+                    self._rotation_failed(job, row, now, e)
         return done
 
-    def _rotation_failed(self, call, row: Secret, now: datetime, err: DewError) -> None:
-        call.s.refresh(row)
+    def _rotation_failed(self, job, row: Secret, now: datetime, err: DewError) -> None:
+        job.s.refresh(row)
         row.rotation_error = f"{err.code}: {err.message}"
         row.next_rotation_time = now + parse_period(row.rotation_period)[1]
-        call.s.add(row)
-        call.s.flush()
-        fire(call, row, "SECRET_ROTATED_FAILED", "")
-        call.request, call.response = {"secret_name": row.name}, {"error_code": err.code}
-        self._trace(call.s, call, "rotateSecret", "warning", err.code, err.message)
+        job.s.add(row)
+        job.s.flush()
+        fire(job, row, "SECRET_ROTATED_FAILED", "")
+        job.trace(resource_id=row.secret_id, resource_name=row.name, domain_id=row.domain_id,
+                  request={"secret_name": row.name}, response={"error_code": err.code},
+                  rating="warning", code=err.code, message=err.message)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from engine.csms.results import Secret as SecretResult, Tag, VersionMetadata
 from engine.csms.rules import NO_SECRET, NOT_FOUND, PENDING, PENDING_DELETE, bad, check_name
 from engine.csms.stages import stages_by_version
-from engine.errors import DewError
+from engine.iam.resources import secret_resource
 from engine.events import fire as _events
 from engine.models.csms import Secret, SecretStage, SecretTag, SecretVersion
 from engine.models.events import SecretEvent
@@ -21,9 +21,12 @@ from engine.service import Call
 RESOURCE = "csms"
 
 
-def load_secret(s: Session, domain_id: str, name: object) -> Secret:
+def load_secret(s: Session, domain_id: str, name: object, db: Any = None) -> Secret:
+    """The secret row or CSMS.0106; with `db`, locked for update (writes on one secret queue
+    up behind each other on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises them)."""
     check_name(name)
-    row = s.exec(select(Secret).where(Secret.domain_id == domain_id, Secret.name == name)).first()
+    stmt = select(Secret).where(Secret.domain_id == domain_id, Secret.name == name)
+    row = s.exec(db.for_update(stmt) if db is not None else stmt).first()
     if row is None:
         raise bad(f"secret {name} does not exist", NO_SECRET)
     return row
@@ -84,14 +87,6 @@ def purge(s: Session, secret: Secret) -> None:
     s.flush()
 
 
-def trace_refusal(svc: Any, trace: str, request: dict, err: DewError, name: str = "") -> None:
-    """Audit a refused read-only call (unaudited listings still audit their refusals)."""
-    call = Call(svc.ctx, None, svc.family, RESOURCE, request)  # type: ignore[arg-type]
-    call.resource("", name)
-    call.response = {"error_code": err.code}
-    svc._trace_alone(call, trace, "warning", err.code, err.message)
-
-
 class SecretBase:
     """Mixin helpers shared by the secret-manager mixins."""
 
@@ -103,9 +98,21 @@ class SecretBase:
         req = {"secret_name": name, **(request or {})}
         with self._call(trace, RESOURCE, request=req) as call:  # type: ignore[attr-defined]
             call.resource("", name if isinstance(name, str) else "")
-            call.authorize(action)
-            row = load_secret(call.s, call.principal.domain_id, name)
+            check_name(name)
+            call.authorize(action, secret_resource(call.principal.domain_id, name))
+            row = load_secret(call.s, call.principal.domain_id, name, call.ctx.db)
             call.resource(row.secret_id, row.name)
             if frozen_when_pending:
                 refuse_pending(row, frozen_when_pending)
+            yield call, row
+
+    @contextmanager
+    def _reading_secret(self, trace: str, name: object, action: str) -> Iterator[tuple[Call, Secret]]:
+        """An authorized read of one secret (not traced; its refusal is)."""
+        with self._reading(trace, RESOURCE, request={"secret_name": name}) as call:  # type: ignore[attr-defined]
+            call.resource("", name if isinstance(name, str) else "")
+            check_name(name)
+            call.authorize(action, secret_resource(call.principal.domain_id, name))
+            row = load_secret(call.s, call.principal.domain_id, name)
+            call.resource(row.secret_id, row.name)
             yield call, row

@@ -35,14 +35,14 @@ BUILTIN_STAGES = (SYSCURRENT, SYSPREVIOUS)
 ENABLED, PENDING_DELETE = "ENABLED", "PENDING_DELETE"
 SECRET_TYPES = ("COMMON",)
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}\Z")
 STAGE_RE = NAME_RE
-VERSION_RE = re.compile(r"^v[1-9][0-9]{0,8}$")
+VERSION_RE = re.compile(r"^v[1-9][0-9]{0,8}\Z")
 MAX_VALUE_BYTES = 32 * 1024
 MAX_DESCRIPTION_BYTES = 2048
 MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 7, 30
 MIN_PERIOD, MAX_PERIOD = timedelta(hours=6), timedelta(days=365)
-_PERIOD_RE = re.compile(r"^([1-9][0-9]{0,7})([dhms])$")
+_PERIOD_RE = re.compile(r"^([1-9][0-9]{0,7})([dhms])\Z")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 

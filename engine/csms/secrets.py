@@ -15,14 +15,14 @@ from sqlmodel import select
 from engine.csms.results import SecretList, Tag
 from engine.csms.rotation import apply_rotation, rotation_from_request
 from engine.csms.rows import (RESOURCE, SecretBase, fire, purge, require_event, secret_result,
-                              to_result, trace_refusal)
+                              to_result)
 from engine.csms.rules import (ALREADY_PENDING, ENABLED, NAME_TAKEN, NOT_PENDING,
                                PENDING_DELETE, SECRET_QUOTA, bad, check_description,
                                check_event_subscriptions, check_name, check_secret_type,
                                check_window, encode_value)
 from engine.csms.versions import add_version, key_for_secret
+from engine.iam.resources import secret_resource
 from engine.errors import DewError
-from engine.iam.decision import authorize
 from engine.models.csms import Secret, SecretTag, SecretVersion
 from engine.projects import require_project
 from engine.tags import normalize_tags
@@ -51,7 +51,8 @@ class SecretLifecycle(SecretBase):
                    "value_kind": "binary" if secret_binary is not None else "string"}
         with self._call("createSecret", RESOURCE, request=request) as call:
             call.resource("", name if isinstance(name, str) else "")
-            call.authorize("csms:secret:create")
+            call.authorize("csms:secret:create",
+                           secret_resource(call.principal.domain_id, name) if isinstance(name, str) else None)
             s, domain, st = call.s, call.principal.domain_id, self.ctx.settings
             check_name(name)
             desc = check_description(description)
@@ -66,7 +67,7 @@ class SecretLifecycle(SecretBase):
             used = s.exec(select(func.count()).select_from(Secret).where(Secret.domain_id == domain)).one()
             if used >= st.secret_quota:
                 raise bad(f"secret quota reached: {used} of {st.secret_quota} secrets", SECRET_QUOTA)
-            key = key_for_secret(s, self.ctx.hsm, self.ctx.rng, domain, kms_key_id, call.now)
+            key = key_for_secret(call, kms_key_id)
             row = Secret(secret_id=self.ctx.rng.uuid(), domain_id=domain, name=name, secret_type=stype,
                          kms_key_id=key.key_id, description=desc, enterprise_project_id=project,
                          create_time=call.now, update_time=call.now, event_subscriptions=event)
@@ -78,7 +79,7 @@ class SecretLifecycle(SecretBase):
             s.flush()
             for k, v in items:
                 s.add(SecretTag(secret_id=row.secret_id, tag_key=k, tag_value=v))
-            version = add_version(s, self.ctx.hsm, self.ctx.rng, st, row, value, kind, call.now)
+            version = add_version(call, row, value, kind)
             fire(call, row, "SECRET_VERSION_CREATED", version.version_id)
             call.response = {"secret_id": row.secret_id, "state": row.state, "kms_key_id": key.key_id}
             return secret_result(s, row)
@@ -94,21 +95,18 @@ class SecretLifecycle(SecretBase):
         `search`: substring of the name (any case); `tags`: every given pair must match."""
         request = {"search": search, "state": state, "enterprise_project_id": enterprise_project_id,
                    "event_name": event_name, "limit": limit, "offset": offset}
-        try:
-            with self._read() as s:  # type: ignore[attr-defined]
-                authorize(s, self.ctx.principal, "csms:secret:list", family="CSMS")
-                where = self._filters(search, state, enterprise_project_id, tags, event_name)
-                if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-                    raise bad(f"limit must be 1-{MAX_PAGE}, got {limit!r}")
-                if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-                    raise bad(f"offset must be 0 or more, got {offset!r}")
-                total = s.exec(select(func.count()).select_from(Secret).where(*where)).one()
-                rows = s.exec(select(Secret).where(*where).order_by(
-                    Secret.create_time.desc(), Secret.name).offset(offset).limit(limit)).all()
-                return SecretList(self._page(s, rows), int(total), limit, offset)
-        except DewError as e:
-            trace_refusal(self, "listSecrets", request, e)
-            raise
+        with self._reading("listSecrets", RESOURCE, request=request) as call:  # type: ignore[attr-defined]
+            call.authorize("csms:secret:list")
+            s = call.s
+            where = self._filters(search, state, enterprise_project_id, tags, event_name)
+            if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+                raise bad(f"limit must be 1-{MAX_PAGE}, got {limit!r}")
+            if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+                raise bad(f"offset must be 0 or more, got {offset!r}")
+            total = s.exec(select(func.count()).select_from(Secret).where(*where)).one()
+            rows = s.exec(select(Secret).where(*where).order_by(
+                Secret.create_time.desc(), Secret.name).offset(offset).limit(limit)).all()
+            return SecretList(self._page(s, rows), int(total), limit, offset)
 
     def _filters(self, search, state, project, tags, event_name) -> list:
         where: list = [Secret.domain_id == self.ctx.principal.domain_id]
@@ -155,8 +153,7 @@ class SecretLifecycle(SecretBase):
                 row.event_subscriptions = require_event(call.s, row.domain_id,
                                                         check_event_subscriptions(event_subscriptions))
             if kms_key_id is not _UNSET:
-                row.kms_key_id = key_for_secret(call.s, self.ctx.hsm, self.ctx.rng, row.domain_id,
-                                                kms_key_id, call.now).key_id
+                row.kms_key_id = key_for_secret(call, kms_key_id).key_id
             row.update_time = call.now
             call.s.add(row)
             call.response = {"secret_id": row.secret_id, "kms_key_id": row.kms_key_id}
@@ -192,16 +189,13 @@ class SecretLifecycle(SecretBase):
 
     def _run_due_deletions(self, now: datetime) -> int:
         """Delete every secret whose recovery window has ended, in one claiming transaction."""
-        with self._call("forceDeleteSecret", RESOURCE, audit=False) as call:
-            call.now = now
-            rows = call.s.exec(self.ctx.db.for_update(select(Secret).where(
+        with self._job("forceDeleteSecret", RESOURCE, now) as job:
+            rows = job.s.exec(self.ctx.db.for_update(select(Secret).where(
                 Secret.state == PENDING_DELETE, Secret.scheduled_delete_time != None,  # noqa: E711
                 Secret.scheduled_delete_time <= now).order_by(Secret.scheduled_delete_time))).all()
             for row in rows:
-                call.resource(row.secret_id, row.name)
-                call.request, call.response = {"secret_name": row.name, "scheduled": True}, {}
-                fire(call, row, "SECRET_DELETED", "")
-                purge(call.s, row)
-                self._trace(call.s, call, "forceDeleteSecret", "normal", "200")
+                fire(job, row, "SECRET_DELETED", "")
+                purge(job.s, row)
+                job.trace(resource_id=row.secret_id, resource_name=row.name, domain_id=row.domain_id,
+                          request={"secret_name": row.name, "scheduled": True}, response={})
             return len(rows)
-

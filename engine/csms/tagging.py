@@ -4,10 +4,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from engine.csms.results import Tag
-from engine.csms.rows import SecretBase, load_secret, secret_tags, trace_refusal
+from engine.csms.rows import SecretBase, secret_tags
 from engine.csms.rules import NOT_FOUND, bad
 from engine.errors import DewError
-from engine.iam.decision import authorize
 from engine.models.csms import SecretTag
 from engine.tags import validate_tag
 
@@ -42,12 +41,5 @@ class SecretTagging(SecretBase):
             return secret_tags(call.s, row.secret_id)
 
     def list_secret_tags(self, name: str) -> tuple[Tag, ...]:
-        try:
-            with self._read() as s:  # type: ignore[attr-defined]
-                authorize(s, self.ctx.principal, "csms:secret:listTags", family="CSMS")
-                row = load_secret(s, self.ctx.principal.domain_id, name)
-                return secret_tags(s, row.secret_id)
-        except DewError as e:
-            trace_refusal(self, "listSecretTags", {"secret_name": name}, e,
-                          name if isinstance(name, str) else "")
-            raise
+        with self._reading_secret("listSecretTags", name, "csms:secret:listTags") as (call, row):
+            return secret_tags(call.s, row.secret_id)

@@ -10,12 +10,11 @@ from typing import Any
 from sqlmodel import select
 
 from engine.csms.results import SecretVersionValue, Stage, VersionMetadata
-from engine.csms.rows import SecretBase, fire, load_secret, trace_refusal, version_metadata
+from engine.csms.rows import SecretBase, fire, load_secret, version_metadata
 from engine.csms.rules import check_expire_time, check_stage_list, check_stage_name, encode_value
 from engine.csms.stages import delete_stage, find_stage, move_stage, stages_by_version
 from engine.csms.versions import add_version, load_version, open_value
 from engine.errors import DewError
-from engine.iam.decision import authorize
 from engine.models.csms import SecretStage, SecretVersion
 
 _UNSET: Any = object()
@@ -33,33 +32,25 @@ class SecretVersions(SecretBase):
             value, kind = encode_value(secret_string, secret_binary)
             stages = check_stage_list(version_stages, self.ctx.settings.stages_per_secret)
             expire = check_expire_time(expire_time, call.now)
-            v = add_version(call.s, self.ctx.hsm, self.ctx.rng, self.ctx.settings, row, value, kind,
-                            call.now, stages, expire)
+            v = add_version(call, row, value, kind, stages, expire)
             fire(call, row, "SECRET_VERSION_CREATED", v.version_id)
             call.response = {"version_id": v.version_id}
             return version_metadata(call.s, row, v)
 
     def list_secret_versions(self, name: str) -> list[VersionMetadata]:
         """Every version's metadata, newest first (no values)."""
-        try:
-            with self._read() as s:  # type: ignore[attr-defined]
-                authorize(s, self.ctx.principal, "csms:secret:listVersion", family="CSMS")
-                row = load_secret(s, self.ctx.principal.domain_id, name)
-                staged = stages_by_version(s, row.secret_id)
-                versions = s.exec(select(SecretVersion).where(SecretVersion.secret_id == row.secret_id)
-                                  .order_by(SecretVersion.seq.desc())).all()  # type: ignore[attr-defined]
-                return [version_metadata(s, row, v, staged) for v in versions]
-        except DewError as e:
-            trace_refusal(self, "listSecretVersions", {"secret_name": name}, e,
-                          name if isinstance(name, str) else "")
-            raise
+        with self._reading_secret("listSecretVersions", name, "csms:secret:listVersion") as (call, row):
+            staged = stages_by_version(call.s, row.secret_id)
+            versions = call.s.exec(select(SecretVersion).where(SecretVersion.secret_id == row.secret_id)
+                                   .order_by(SecretVersion.seq.desc())).all()  # type: ignore[attr-defined]
+            return [version_metadata(call.s, row, v, staged) for v in versions]
 
     def show_secret_version(self, name: str, version_id: str = "latest") -> SecretVersionValue:
         """Metadata and value of a version (`latest` = SYSCURRENT)."""
         with self._on_secret("showSecretVersion", name, "csms:secret:getVersion",
                              {"version_id": version_id}, frozen_when_pending="reading values") as (call, row):
             v = load_version(call.s, row, version_id)
-            plain = open_value(call.s, self.ctx.hsm, row, v)
+            plain = open_value(call, row, v)
             call.response = {"version_id": v.version_id}
             meta = version_metadata(call.s, row, v)
             if v.value_kind == "binary":

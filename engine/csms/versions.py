@@ -11,27 +11,20 @@ the database has one writer).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlmodel import Session, select
 
 from engine.codec import canonical
-from engine.config import Settings
 from engine.csms.rules import (KEY_UNUSABLE, NOT_FOUND, SYSCURRENT, VERSION_QUOTA, bad,
                                check_version_id)
 from engine.csms.stages import move_stage, stages_by_version
 from engine.errors import CANNOT_DECRYPT, DewError
-from engine.hsm.seal import Hsm
-from engine.kms import ciphertext
-from engine.kms.defaults import ensure_default_key
-from engine.kms.envelope import decrypt_under, new_data_key
-from engine.kms.keyrows import load_key
-from engine.kms.specs import ENCRYPT_DECRYPT
-from engine.kms.states import KeyState
+from engine.kms import port as kms
 from engine.models.csms import Secret, SecretStage, SecretVersion
 from engine.models.kms import Cmk
-from engine.rand import SystemRng
 
 
 def _dek_aad(secret_id: str, version_id: str) -> bytes:
@@ -42,60 +35,51 @@ def _value_aad(secret_id: str, version_id: str, kind: str) -> bytes:
     return canonical("csms value", secret_id, version_id, kind)
 
 
-def key_label(state: str) -> str:
-    try:
-        return KeyState(state).label
-    except ValueError:
-        return str(state)
+def _unusable(message: str) -> DewError:
+    return bad(message, KEY_UNUSABLE)
 
 
 def usable_key(s: Session, key_id: str, domain_id: str) -> Cmk:
     """The KMS key row if it can seal or open secrets now, else CSMS.0401 naming key and state."""
-    try:
-        key = load_key(s, key_id)
-    except DewError:
-        raise bad(f"KMS key {key_id} does not exist", KEY_UNUSABLE) from None
-    if key.domain_id != domain_id:
-        raise bad(f"KMS key {key_id} does not exist", KEY_UNUSABLE)
-    if key.key_state != KeyState.ENABLED.value:
-        raise bad(f"KMS key {key.key_alias} ({key_id}) is {key_label(key.key_state)}", KEY_UNUSABLE)
-    return key
+    return kms.usable_key(s, key_id, domain_id, _unusable)
 
 
-def key_for_secret(s: Session, hsm: Hsm, rng: SystemRng, domain_id: str, kms_key_id: object,
-                   now: datetime) -> Cmk:
+def key_for_secret(call: Any, kms_key_id: object) -> Cmk:
     """The key new versions use: `csms/default` when None (created on first use), else a
-    custom Enabled AES_256 ENCRYPT_DECRYPT key of the account."""
+    custom Enabled AES_256 ENCRYPT_DECRYPT key of the account the caller may seal with."""
+    domain_id = call.principal.domain_id
     if kms_key_id is None or kms_key_id == "":
-        key, _created = ensure_default_key(s, hsm, rng, domain_id, "csms", now)
-        return key
+        return kms.default_key(call.s, call.ctx.hsm, call.ctx.rng, domain_id, call.now)
     if not isinstance(kms_key_id, str):
         raise bad(f"invalid kms_key_id {kms_key_id!r}")
-    key = usable_key(s, kms_key_id, domain_id)
-    if key.key_spec != "AES_256" or key.key_usage != ENCRYPT_DECRYPT:
-        raise bad(f"KMS key {key.key_alias} ({key.key_id}) is {key.key_spec}/{key.key_usage}: "
-                  "secrets need an AES_256 ENCRYPT_DECRYPT key")
+    key = usable_key(call.s, kms_key_id, domain_id)
+    kms.require_secret_key(key, bad)
+    kms.may_use(call, key, kms.SEAL)
     return key
 
 
-def seal_value(s: Session, hsm: Hsm, rng: SystemRng, key: Cmk, secret_id: str, version_id: str,
-               value: bytes, kind: str) -> tuple[str, bytes]:
+def seal_value(call: Any, key: Cmk, secret_id: str, version_id: str, value: bytes,
+               kind: str) -> tuple[str, bytes]:
     """(wrapped_dek hex, sealed value) for one version."""
-    usable_key(s, key.key_id, key.domain_id)
-    dek, blob = new_data_key(s, hsm, rng, key, 32, _dek_aad(secret_id, version_id))
-    nonce = rng.secret_bytes(12)
+    usable_key(call.s, key.key_id, key.domain_id)
+    kms.may_use(call, key, kms.SEAL)
+    dek, blob = kms.wrap_new_data_key(call.s, call.ctx.hsm, call.ctx.rng, key,
+                                      _dek_aad(secret_id, version_id))
+    nonce = call.ctx.rng.secret_bytes(12)
     sealed = nonce + AESGCM(dek).encrypt(nonce, value, _value_aad(secret_id, version_id, kind))
     return blob.hex(), sealed
 
 
-def open_value(s: Session, hsm: Hsm, secret: Secret, version: SecretVersion) -> bytes:
-    """The plaintext of one version; the key that sealed it must be Enabled (CSMS.0401)."""
-    usable_key(s, version.kms_key_id, secret.domain_id)
+def open_value(call: Any, secret: Secret, version: SecretVersion) -> bytes:
+    """The plaintext of one version; the key that sealed it must be Enabled (CSMS.0401) and
+    the caller allowed to open data keys under it."""
+    key = usable_key(call.s, version.kms_key_id, secret.domain_id)
+    kms.may_use(call, key, kms.OPEN)
     try:
         blob = bytes.fromhex(version.wrapped_dek)
-        _key, dek = decrypt_under(s, hsm, blob, _dek_aad(secret.secret_id, version.version_id),
-                                  ciphertext.KIND_DATAKEY, expected_key_id=version.kms_key_id,
-                                  code=KEY_UNUSABLE)
+        dek = kms.unwrap_data_key(call.s, call.ctx.hsm, blob,
+                                  _dek_aad(secret.secret_id, version.version_id),
+                                  version.kms_key_id, KEY_UNUSABLE)
         sealed = version.sealed_value
         return AESGCM(dek).decrypt(sealed[:12], sealed[12:],
                                    _value_aad(secret.secret_id, version.version_id, version.value_kind))
@@ -107,19 +91,19 @@ def open_value(s: Session, hsm: Hsm, secret: Secret, version: SecretVersion) -> 
                   KEY_UNUSABLE) from None
 
 
-def add_version(s: Session, hsm: Hsm, rng: SystemRng, settings: Settings, secret: Secret,
-                value: bytes, kind: str, now: datetime, stages: list[str] | None = None,
-                expire_time: datetime | None = None) -> SecretVersion:
+def add_version(call: Any, secret: Secret, value: bytes, kind: str,
+                stages: list[str] | None = None, expire_time: datetime | None = None) -> SecretVersion:
     """Seal `value` as the next version v<n> under the secret's key and give it its stages.
 
     Default stages: SYSCURRENT (the old current becomes SYSPREVIOUS via `move_stage`). Past the
     version cap the oldest version without a stage is dropped; if every version has a stage
     the whole call is refused (the caller's transaction rolls back).
     """
+    s, now, settings = call.s, call.now, call.ctx.settings
     key = usable_key(s, secret.kms_key_id, secret.domain_id)
     secret.version_counter += 1
     version_id = f"v{secret.version_counter}"
-    wrapped, sealed = seal_value(s, hsm, rng, key, secret.secret_id, version_id, value, kind)
+    wrapped, sealed = seal_value(call, key, secret.secret_id, version_id, value, kind)
     row = SecretVersion(secret_id=secret.secret_id, version_id=version_id, seq=secret.version_counter,
                         create_time=now, expire_time=expire_time, kms_key_id=key.key_id,
                         wrapped_dek=wrapped, sealed_value=sealed, value_kind=kind)

@@ -1,6 +1,6 @@
 """The local notification inbox: listing, reading and marking delivered notifications.
 
-A mixin of `EventsService` (needs `_reading`, `_call`). Records belong to the caller's
+A mixin of `EventsService` (needs `_reading_events`, `_call`). Records belong to the caller's
 account; listing is filtered and paged in the database, newest first. Reading needs
 `csms:event:list`; marking read is a (traced) change of the inbox only.
 """
@@ -56,7 +56,7 @@ class Inbox:
                                   secret_name: str | None = None, unread_only: bool = False,
                                   limit: int = 50, offset: int = 0) -> list[NotificationRecordInfo]:
         """Delivered notifications, newest first, filtered and paged in the database."""
-        with self._reading("csms:event:list", "listNotificationRecords") as s:
+        with self._reading_events("csms:event:list", "listNotificationRecords") as s:
             limit, offset = _page(limit, offset)
             stmt = _filtered(select(NotificationRecord), self.ctx.principal.domain_id, event_name,
                              event_type, secret_name, unread_only)
@@ -65,7 +65,7 @@ class Inbox:
 
     def count_notification_records(self, event_name: str | None = None, event_type: str | None = None,
                                    secret_name: str | None = None, unread_only: bool = False) -> int:
-        with self._reading("csms:event:list", None) as s:  # polled by the UI: refusals not traced
+        with self._reading_events("csms:event:list", None) as s:  # polled by the UI: refusals not traced
             stmt = _filtered(select(func.count()).select_from(NotificationRecord),
                              self.ctx.principal.domain_id, event_name, event_type, secret_name, unread_only)
             return int(s.exec(stmt).one())
@@ -75,7 +75,7 @@ class Inbox:
 
     def show_notification(self, record_id: str) -> NotificationRecordInfo:
         """One record; its `.content` is the parsed content JSON."""
-        with self._reading("csms:event:list", "showNotificationRecord", {"record_id": record_id}) as s:
+        with self._reading_events("csms:event:list", "showNotificationRecord", {"record_id": record_id}) as s:
             r = s.get(NotificationRecord, record_id) if isinstance(record_id, str) else None
             if r is None or r.domain_id != self.ctx.principal.domain_id:
                 raise DewError("CSMS.0005", f"notification record {record_id!r} does not exist", 400)

@@ -1,10 +1,15 @@
-"""First-start set-up: the local account, its administrator, and the system policies."""
+"""First-start set-up: the local account, its administrator, and the system policies.
+
+Also brings an older database up to the account-scoped policy model: custom policies made
+before policies belonged to an account become the local account's.
+"""
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import inspect, text
+from sqlmodel import Session, col, select
 
 from engine.models.core import Account, Policy, User
 from engine.rand import SystemRng
@@ -30,8 +35,20 @@ def ensure_account(s: Session, rng: SystemRng, name: str, now: datetime) -> Acco
     return acc
 
 
+def _upgrade_policy_accounts(s: Session, local: Account) -> None:
+    columns = {c["name"] for c in inspect(s.connection()).get_columns(Policy.__tablename__)}
+    if "domain_id" not in columns:
+        s.execute(text(f"ALTER TABLE {Policy.__tablename__} "
+                       "ADD COLUMN domain_id VARCHAR(64) NOT NULL DEFAULT ''"))
+    for pol in s.exec(select(Policy).where(col(Policy.system) == False,  # noqa: E712
+                                           Policy.domain_id == "")).all():
+        pol.domain_id = local.domain_id
+        s.add(pol)
+
+
 def bootstrap(s: Session, rng: SystemRng, now: datetime) -> None:
     acc = ensure_account(s, rng, LOCAL_ACCOUNT, now)
+    _upgrade_policy_accounts(s, acc)
     if s.exec(select(User).where(User.name == ADMIN_USER)).first() is None:
         s.add(User(user_id=rng.hex_id(16), name=ADMIN_USER, domain_id=acc.domain_id,
                    is_admin=True, created=now))

@@ -1,65 +1,74 @@
 """The permission decision: the one place that says whether a principal may act.
 
-Allowed when the principal is its account's administrator, or when a policy attached to it
-allows the action on the resource and none denies it (Deny wins), or when a grant on the key
-covers the operation (grants to the user, or to the user's account). Everything else is
-refused with the family's 403 code. Callers audit the refusal as a warning.
+`decide(s, principal, action, resource, grant_op)` where `resource` is a typed `Resource`
+naming the owning account. The account boundary is checked here, once:
+- inside its own account a principal is allowed when it is the account's administrator, or
+  when a policy of its account (or a system policy) attached to it allows the action on the
+  resource and none denies it (Deny wins, over grants too), or when a grant covers it;
+- across accounts only a KMS grant can open a key (grants to a user or to a whole account);
+  policies and administrator rights never reach another account.
+Everything else is refused with the family's 403 code; a refused look at another account's
+key answers like an unknown key, so the refusal is no existence oracle. Callers audit refusals.
 """
 from __future__ import annotations
 
-import fnmatch
 import json
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from engine.errors import DewError
 from engine.iam.principal import Principal
+from engine.iam.resources import Resource, action_matches, pattern_matches
 from engine.models.core import Policy, PolicyAttachment
 from engine.models.grants import Grant
 
-FORBIDDEN = {"KMS": "KMS.0306", "CSMS": "CSMS.0302", "IAM": "IAM.0403"}
+FORBIDDEN = {"KMS": "KMS.0306", "CSMS": "CSMS.0302", "IAM": "IAM.0403", "CTS": "CTS.0302"}
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str  # "administrator", "policy <name>", "grant <id>", "denied by policy <name>", "no permission"
+    reason: str  # "administrator", "policy <name> statement <i>", "grant <id>", "denied by …", "no permission"
 
 
-def key_resource(key_id: str | None) -> str:
-    return f"KMS:*:*:KeyId:{key_id}" if key_id else "*"
+def _statements(document: str) -> list[dict]:
+    try:
+        doc = json.loads(document)
+    except ValueError:
+        return []
+    st = doc.get("Statement") if isinstance(doc, dict) else None
+    return [x for x in st if isinstance(x, dict)] if isinstance(st, list) else []
 
 
-def _matches(patterns: list[str] | str, value: str) -> bool:
-    if isinstance(patterns, str):
-        patterns = [patterns]
-    return any(fnmatch.fnmatchcase(value.lower(), str(p).lower()) for p in patterns)
+def _as_list(value: object) -> list:
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
 
 
-def _policy_decision(s: Session, p: Principal, action: str, resource: str) -> Decision | None:
-    rows = s.exec(select(Policy).join(PolicyAttachment, PolicyAttachment.policy_id == Policy.policy_id)
-                  .where(PolicyAttachment.user_id == p.user_id)).all()
+def _policy_decision(s: Session, p: Principal, action: str, resource: Resource) -> Decision | None:
+    rows = s.exec(select(Policy).join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
+                  .where(PolicyAttachment.user_id == p.user_id,
+                         or_(col(Policy.system) == True, col(Policy.domain_id) == p.domain_id))  # noqa: E712
+                  .order_by(Policy.name)).all()
     allow: Decision | None = None
     for pol in rows:
-        try:
-            statements = json.loads(pol.document).get("Statement", [])
-        except ValueError:
-            continue
-        for st in statements:
-            if not _matches(st.get("Action", []), action):
+        for i, st in enumerate(_statements(pol.document)):
+            if not any(action_matches(a, action) for a in _as_list(st.get("Action"))):
                 continue
-            if not _matches(st.get("Resource", ["*"]) or ["*"], resource):
+            patterns = _as_list(st.get("Resource", ["*"])) or ["*"]
+            if not any(pattern_matches(r, resource) for r in patterns):
                 continue
             if st.get("Effect") == "Deny":
-                return Decision(False, f"denied by policy {pol.name}")
+                return Decision(False, f"denied by policy {pol.name} statement {i}")
             if st.get("Effect") == "Allow" and allow is None:
-                allow = Decision(True, f"policy {pol.name}")
+                allow = Decision(True, f"policy {pol.name} statement {i}")
     return allow
 
 
 def grant_covering(s: Session, p: Principal, key_id: str, grant_op: str) -> Grant | None:
-    grants = s.exec(select(Grant).where(Grant.key_id == key_id)).all()
+    grants = s.exec(select(Grant).where(Grant.key_id == key_id).order_by(Grant.grant_id)).all()
     for g in grants:
         holder = (g.grantee_principal_type == "user" and g.grantee_principal == p.user_id) or \
                  (g.grantee_principal_type == "domain" and g.grantee_principal == p.domain_id)
@@ -68,29 +77,33 @@ def grant_covering(s: Session, p: Principal, key_id: str, grant_op: str) -> Gran
     return None
 
 
-def decide(s: Session, p: Principal, action: str, *, key_id: str | None = None,
-           key_domain: str | None = None, grant_op: str | None = None) -> Decision:
-    if p.is_admin and (key_domain is None or key_domain == p.domain_id):
-        return Decision(True, "administrator")
-    resource = key_resource(key_id)
-    by_policy = _policy_decision(s, p, action, resource) if (key_domain in (None, p.domain_id)) else None
-    if by_policy is not None and not by_policy.allowed:
-        return by_policy
-    if by_policy is not None:
-        return by_policy
-    if key_id and grant_op:
-        g = grant_covering(s, p, key_id, grant_op)
+def decide(s: Session, p: Principal, action: str, resource: Resource,
+           grant_op: str | None = None) -> Decision:
+    same_account = resource.domain_id == p.domain_id
+    if same_account:
+        if p.is_admin:
+            return Decision(True, "administrator")
+        by_policy = _policy_decision(s, p, action, resource)
+        if by_policy is not None:
+            return by_policy
+    if grant_op and resource.service == "KMS" and resource.kind == "KeyId":
+        g = grant_covering(s, p, resource.name, grant_op)
         if g is not None:
             return Decision(True, f"grant {g.grant_id}")
-    return Decision(False, "no permission")
+    return Decision(False, "no permission" if same_account else "another account")
 
 
-def authorize(s: Session, p: Principal, action: str, *, family: str = "KMS",
-              key_id: str | None = None, key_domain: str | None = None,
+def refusal(p: Principal, action: str, resource: Resource, family: str) -> DewError:
+    """The error a refused decision raises (another account's key: as if unknown)."""
+    if resource.domain_id != p.domain_id and resource.service == "KMS" and resource.kind == "KeyId":
+        return DewError("KMS.0207", f"key {resource.name} does not exist", 404)
+    what = f"{action} on {resource}" if resource.scoped else f"{action} in account {resource.domain_id}"
+    return DewError(FORBIDDEN.get(family, "KMS.0306"), f"{p.name} has no permission for {what}", 403)
+
+
+def authorize(s: Session, p: Principal, action: str, resource: Resource, *, family: str = "KMS",
               grant_op: str | None = None) -> Decision:
-    d = decide(s, p, action, key_id=key_id, key_domain=key_domain, grant_op=grant_op)
+    d = decide(s, p, action, resource, grant_op)
     if not d.allowed:
-        what = f"{action} on key {key_id}" if key_id else action
-        raise DewError(FORBIDDEN.get(family, "KMS.0306"),
-                       f"{p.name} has no permission for {what}", 403)
+        raise refusal(p, action, resource, family)
     return d

@@ -1,4 +1,12 @@
-"""`eng.iam`: users, policies, attachments and the decision simulator."""
+"""`eng.iam`: users, policies, attachments and the decision simulator.
+
+IAM never acts across accounts: a principal reads and manages only the users and policies
+of its own account (plus the read-only system policies). Naming an object of another
+account is refused like naming an unknown one, and the refusal is traced in both accounts.
+Creating a user in a *new* account (`domain=` a name not yet taken) makes that account;
+`admin=True` makes the user its administrator. Reads need `iam:users:list|get` and
+`iam:policies:list|get` like every other read.
+"""
 from __future__ import annotations
 
 import json
@@ -6,16 +14,19 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import Session, col, or_, select
 
 from engine.errors import DewError
 from engine.iam.bootstrap import ensure_account
 from engine.iam.decision import decide
 from engine.iam.principal import Principal
+from engine.iam.resources import Resource, account_resource, key_resource, secret_resource
 from engine.models.core import Account, Policy, PolicyAttachment, User
-from engine.service import Service
+from engine.service import Call, Service
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+POLICY_NAME_RE = re.compile(r"[^\x00-\x1f\x7f]{1,128}")
+NOT_FOUND, INVALID, TAKEN, FORBIDDEN = "IAM.0404", "IAM.0001", "IAM.0409", "IAM.0403"
 
 
 @dataclass(frozen=True)
@@ -43,131 +54,197 @@ class SimulationResult:
     reason: str
 
 
-def _check_policy(document: object) -> dict:
+def check_policy_document(document: object) -> dict:
+    """The parsed document, or IAM.0001 naming what is wrong."""
     if isinstance(document, str):
         try:
             document = json.loads(document)
         except ValueError:
-            raise DewError("IAM.0001", "policy document is not valid JSON", 400) from None
+            raise DewError(INVALID, "policy document is not valid JSON", 400) from None
     if not isinstance(document, dict) or not isinstance(document.get("Statement"), list) \
             or not document["Statement"]:
-        raise DewError("IAM.0001", "policy document needs a non-empty Statement list", 400)
-    for st in document["Statement"]:
+        raise DewError(INVALID, "policy document needs a non-empty Statement list", 400)
+    if len(document["Statement"]) > 100:
+        raise DewError(INVALID, "a policy holds at most 100 statements", 400)
+    for i, st in enumerate(document["Statement"]):
         if not isinstance(st, dict) or st.get("Effect") not in ("Allow", "Deny"):
-            raise DewError("IAM.0001", "each statement needs Effect Allow or Deny", 400)
+            raise DewError(INVALID, f"statement {i}: Effect must be Allow or Deny", 400)
         actions = st.get("Action")
         if not actions or not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
-            raise DewError("IAM.0001", "each statement needs an Action list of strings", 400)
-        if "Resource" in st and not isinstance(st["Resource"], list):
-            raise DewError("IAM.0001", "Resource must be a list", 400)
+            raise DewError(INVALID, f"statement {i}: Action must be a list of strings", 400)
+        if "Resource" in st and (not isinstance(st["Resource"], list)
+                                 or not all(isinstance(r, str) for r in st["Resource"])):
+            raise DewError(INVALID, f"statement {i}: Resource must be a list of strings", 400)
     return document
+
+
+def check_user_name(name: object, what: str = "user") -> str:
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise DewError(INVALID, f"invalid {what} name {name!r}: 1-64 of letters, digits, _ -", 400)
+    return name
+
+
+def to_principal(u: User) -> Principal:
+    return Principal(u.user_id, u.name, u.domain_id, u.is_admin)
+
+
+def user_info(s: Session, u: User) -> UserInfo:
+    acc = s.get(Account, u.domain_id)
+    pols = s.exec(select(Policy.name).join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
+                  .where(PolicyAttachment.user_id == u.user_id).order_by(Policy.name)).all()
+    return UserInfo(u.user_id, u.name, u.domain_id, acc.name if acc else "", u.is_admin,
+                    u.created, tuple(pols))
 
 
 class IamService(Service):
     family = "IAM"
+    default_resource_type = "iam"
 
-    def _user(self, s, name: str) -> User:
-        u = s.exec(select(User).where(User.name == name)).first()
+    # --- looking things up inside the caller's account ------------------------------------
+    def _user(self, call: Call, name: object) -> User:
+        """A user of the caller's account (another account's user: refused, traced there too)."""
+        check_user_name(name)
+        u = call.s.exec(select(User).where(User.name == name)).first()
+        if u is not None and u.domain_id != call.principal.domain_id:
+            call.other_accounts.add(u.domain_id)
+            u = None
         if u is None:
-            raise DewError("IAM.0404", f"no user named {name!r}", 404)
+            raise DewError(NOT_FOUND, f"no user named {name!r} in this account", 404)
         return u
 
-    def _info(self, s, u: User) -> UserInfo:
-        acc = s.get(Account, u.domain_id)
-        pols = s.exec(select(Policy.name).join(PolicyAttachment, PolicyAttachment.policy_id == Policy.policy_id)
-                      .where(PolicyAttachment.user_id == u.user_id).order_by(Policy.name)).all()
-        return UserInfo(u.user_id, u.name, u.domain_id, acc.name if acc else "", u.is_admin,
-                        u.created, tuple(pols))
+    def _policy(self, call: Call, name: object) -> Policy:
+        p = call.s.exec(select(Policy).where(Policy.name == name)).first() if isinstance(name, str) else None
+        if p is not None and not p.system and p.domain_id != call.principal.domain_id:
+            call.other_accounts.add(p.domain_id)
+            p = None
+        if p is None:
+            raise DewError(NOT_FOUND, f"no policy named {name!r} in this account", 404)
+        return p
 
-    def create_user(self, name: str, domain: str | None = None) -> UserInfo:
-        with self._call("createUser", "iam", request={"name": name, "domain": domain}) as call:
+    def _iam(self, call: Call, kind: str = "*", name: str = "*") -> Resource:
+        return Resource("IAM", call.principal.domain_id, kind, name)
+
+    # --- users ------------------------------------------------------------------------------
+    def create_user(self, name: str, domain: str | None = None, admin: bool = False) -> UserInfo:
+        with self._call("createUser", "iam", request={"name": name, "domain": domain,
+                                                      "admin": admin}) as call:
             call.resource("", name if isinstance(name, str) else "")
-            call.authorize("iam:users:create")
-            if not isinstance(name, str) or not NAME_RE.match(name):
-                raise DewError("IAM.0001", f"invalid user name {name!r}: 1-64 of letters, digits, _ -", 400)
-            if domain is not None and (not isinstance(domain, str) or not NAME_RE.match(domain)):
-                raise DewError("IAM.0001", f"invalid account name {domain!r}", 400)
-            if call.s.exec(select(User).where(User.name == name)).first() is not None:
-                raise DewError("IAM.0409", f"user {name!r} already exists", 400)
-            if domain is None:
-                acc = call.s.get(Account, call.principal.domain_id)
+            check_user_name(name)
+            if domain is not None:
+                check_user_name(domain, "account")
+            if not isinstance(admin, bool):
+                raise DewError(INVALID, "admin must be true or false", 400)
+            own = call.s.get(Account, call.principal.domain_id)
+            target = own if domain is None or (own and domain == own.name) else \
+                call.s.exec(select(Account).where(Account.name == domain)).first()
+            if target is None:  # a new account, with this user as its first member
+                call.authorize("iam:accounts:create", self._iam(call, "account", str(domain)))
+                target = ensure_account(call.s, self.ctx.rng, str(domain), call.now)
+            elif target.domain_id != call.principal.domain_id:
+                call.other_accounts.add(target.domain_id)
+                raise DewError(FORBIDDEN, f"{call.principal.name} cannot create users in account "
+                                          f"{domain!r}: IAM acts only inside one's own account", 403)
             else:
-                acc = ensure_account(call.s, self.ctx.rng, domain, call.now)
-            u = User(user_id=self.ctx.rng.hex_id(16), name=name, domain_id=acc.domain_id,
-                     is_admin=False, created=call.now)
+                call.authorize("iam:users:create", self._iam(call, "user", name))
+                if admin and not call.principal.is_admin:
+                    raise DewError(FORBIDDEN, "only an administrator can create an administrator", 403)
+            if call.s.exec(select(User).where(User.name == name)).first() is not None:
+                raise DewError(TAKEN, f"user {name!r} already exists", 400)
+            u = User(user_id=self.ctx.rng.hex_id(16), name=name, domain_id=target.domain_id,
+                     is_admin=admin, created=call.now)
             call.s.add(u)
             call.s.flush()
             call.resource(u.user_id, name)
-            return self._info(call.s, u)
+            return user_info(call.s, u)
 
     def list_users(self) -> list[UserInfo]:
-        with self._read() as s:
-            return [self._info(s, u) for u in s.exec(select(User).order_by(User.name)).all()]
+        """The users of the caller's account."""
+        with self._reading("listUsers", "iam") as call:
+            call.authorize("iam:users:list", self._iam(call))
+            rows = call.s.exec(select(User).where(User.domain_id == call.principal.domain_id)
+                               .order_by(User.name)).all()
+            return [user_info(call.s, u) for u in rows]
 
     def show_user(self, name: str) -> UserInfo:
-        with self._read() as s:
-            return self._info(s, self._user(s, name))
+        with self._reading("showUser", "iam", request={"name": name}) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            check_user_name(name)
+            call.authorize("iam:users:get", self._iam(call, "user", name))
+            return user_info(call.s, self._user(call, name))
 
-    def create_policy(self, name: str, document) -> PolicyInfo:
+    # --- policies ---------------------------------------------------------------------------
+    def create_policy(self, name: str, document: object) -> PolicyInfo:
         with self._call("createPolicy", "iam", request={"name": name}) as call:
             call.resource("", name if isinstance(name, str) else "")
-            call.authorize("iam:policies:create")
-            if not isinstance(name, str) or not 1 <= len(name) <= 128:
-                raise DewError("IAM.0001", "policy name must be 1-128 characters", 400)
-            doc = _check_policy(document)
+            if not isinstance(name, str) or not POLICY_NAME_RE.fullmatch(name) or name != name.strip():
+                raise DewError(INVALID, "policy name must be 1-128 characters, no control "
+                                        "characters, no leading or trailing space", 400)
+            call.authorize("iam:policies:create", self._iam(call, "policy", name))
+            doc = check_policy_document(document)
             if call.s.exec(select(Policy).where(Policy.name == name)).first() is not None:
-                raise DewError("IAM.0409", f"policy {name!r} already exists", 400)
+                raise DewError(TAKEN, f"policy {name!r} already exists", 400)
             p = Policy(policy_id=self.ctx.rng.hex_id(16), name=name, document=json.dumps(doc),
-                       system=False, created=call.now)
+                       system=False, domain_id=call.principal.domain_id, created=call.now)
             call.s.add(p)
             call.resource(p.policy_id, name)
             return PolicyInfo(p.policy_id, name, doc, False)
 
     def list_policies(self) -> list[PolicyInfo]:
-        with self._read() as s:
-            return [PolicyInfo(p.policy_id, p.name, json.loads(p.document), p.system)
-                    for p in s.exec(select(Policy).order_by(Policy.name)).all()]
+        """The system policies and the caller's account's own."""
+        with self._reading("listPolicies", "iam") as call:
+            call.authorize("iam:policies:list", self._iam(call))
+            rows = call.s.exec(select(Policy).where(or_(col(Policy.system) == True,  # noqa: E712
+                                                        Policy.domain_id == call.principal.domain_id))
+                               .order_by(Policy.name)).all()
+            return [PolicyInfo(p.policy_id, p.name, json.loads(p.document), p.system) for p in rows]
 
-    def _policy(self, s, name: str) -> Policy:
-        p = s.exec(select(Policy).where(Policy.name == name)).first()
-        if p is None:
-            raise DewError("IAM.0404", f"no policy named {name!r}", 404)
-        return p
-
-    def attach_policy(self, user: str, policy: str) -> None:
-        with self._call("attachPolicy", "iam", request={"user": user, "policy": policy}) as call:
-            call.authorize("iam:policies:attach")
-            u, p = self._user(call.s, user), self._policy(call.s, policy)
-            call.resource(u.user_id, u.name)
-            exists = call.s.exec(select(PolicyAttachment).where(
-                PolicyAttachment.user_id == u.user_id, PolicyAttachment.policy_id == p.policy_id)).first()
-            if exists is None:
-                call.s.add(PolicyAttachment(user_id=u.user_id, policy_id=p.policy_id))
-
-    def detach_policy(self, user: str, policy: str) -> None:
-        with self._call("detachPolicy", "iam", request={"user": user, "policy": policy}) as call:
-            call.authorize("iam:policies:attach")
-            u, p = self._user(call.s, user), self._policy(call.s, policy)
+    def _attachment(self, trace: str, user: object, policy: object, attach: bool) -> None:
+        with self._call(trace, "iam", request={"user": user, "policy": policy}) as call:
+            call.resource("", user if isinstance(user, str) else "")
+            check_user_name(user)
+            call.authorize("iam:policies:attach", self._iam(call, "user", str(user)))
+            u, p = self._user(call, user), self._policy(call, policy)
             call.resource(u.user_id, u.name)
             row = call.s.exec(select(PolicyAttachment).where(
                 PolicyAttachment.user_id == u.user_id, PolicyAttachment.policy_id == p.policy_id)).first()
-            if row is None:
-                raise DewError("IAM.0404", f"policy {policy!r} is not attached to {user!r}", 404)
-            call.s.delete(row)
+            if attach and row is None:
+                call.s.add(PolicyAttachment(user_id=u.user_id, policy_id=p.policy_id))
+            elif not attach:
+                if row is None:
+                    raise DewError(NOT_FOUND, f"policy {policy!r} is not attached to {user!r}", 404)
+                call.s.delete(row)
 
+    def attach_policy(self, user: str, policy: str) -> None:
+        self._attachment("attachPolicy", user, policy, True)
+
+    def detach_policy(self, user: str, policy: str) -> None:
+        self._attachment("detachPolicy", user, policy, False)
+
+    # --- the simulator ----------------------------------------------------------------------
     def simulate(self, user: str, action: str, resource: str | None = None) -> SimulationResult:
-        """What the decision would be for `user` doing `action` on key id `resource`."""
-        with self._read() as s:
-            u = self._user(s, user)
-            p = Principal(u.user_id, u.name, u.domain_id, u.is_admin)
-            key_domain = None
+        """What the decision would be for `user` (of the caller's account) doing `action` on
+        `resource`: a key id, `secret:<name>`, or nothing (the account as a whole)."""
+        with self._reading("simulatePolicy", "iam", request={"user": user, "action": action,
+                                                              "resource": resource}) as call:
+            check_user_name(user)
+            call.authorize("iam:policies:get", self._iam(call, "user", user))
+            if not isinstance(action, str) or not re.fullmatch(r"[a-zA-Z*]+:[a-zA-Z*]+:[a-zA-Z*]+", action):
+                raise DewError(INVALID, f"invalid action {action!r}: service:type:verb", 400)
+            u = self._user(call, user)
+            p = to_principal(u)
             grant_op = None
-            if resource:
+            if resource is None or resource == "":
+                target = account_resource(action.split(":")[0].upper(), p.domain_id)
+            elif not isinstance(resource, str) or len(resource) > 255:
+                raise DewError(INVALID, "resource must be a key id or secret:<name>", 400)
+            elif resource.startswith("secret:"):
+                target = secret_resource(p.domain_id, resource[len("secret:"):])
+            else:
                 from engine.models.kms import Cmk
-                key = s.get(Cmk, resource)
-                key_domain = key.domain_id if key else None
+                key = call.s.get(Cmk, resource)
+                target = key_resource(key.domain_id if key else p.domain_id, resource)
                 grant_op = _GRANT_OP_FOR_ACTION.get(action)
-            d = decide(s, p, action, key_id=resource, key_domain=key_domain, grant_op=grant_op)
+            d = decide(call.s, p, action, target, grant_op)
             return SimulationResult(d.allowed, d.reason)
 
 

@@ -18,7 +18,7 @@ from engine.kms.states import KeyState
 from engine.models.kms import Cmk
 from engine.rand import SystemRng
 
-SERVICE_RE = re.compile(r"^[a-z0-9_-]{1,32}$")
+SERVICE_RE = re.compile(r"^[a-z0-9_-]{1,32}\Z")
 
 
 def default_alias(service: str) -> str:

@@ -20,7 +20,6 @@ from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, select
 
 import engine.models  # noqa: F401  (every table registered, so every child table is found)
-from engine.audit.writer import write_trace
 from engine.kms.states import KeyState
 from engine.models.kms import Cmk
 
@@ -48,20 +47,17 @@ def purge_key(s: Session, key_id: str) -> None:
 def delete_due_keys(engine: Any, now: datetime) -> int:
     """Delete every key whose scheduled deletion date is at or before `now`. → how many."""
     ctx = engine.context
-    chain_key = ctx.hsm.derive("audit-chain")
-    with ctx.db.session() as s:  # BEGIN IMMEDIATE: two processes never delete the same key twice
+    # BEGIN IMMEDIATE: two processes never delete the same key twice
+    with engine.kms._job("deleteKey", "cmk", now) as job:
         stmt = select(Cmk.key_id, Cmk.key_alias, Cmk.domain_id, Cmk.scheduled_deletion_date).where(
             Cmk.key_state == KeyState.PENDING_DELETION.value,
             Cmk.scheduled_deletion_date.is_not(None),  # type: ignore[union-attr]
             Cmk.scheduled_deletion_date <= now,
         ).order_by(Cmk.scheduled_deletion_date, Cmk.key_id)
-        due = s.exec(ctx.db.for_update(stmt)).all()
+        due = job.s.exec(ctx.db.for_update(stmt)).all()
         for key_id, alias, domain_id, when in due:
-            purge_key(s, key_id)
-            write_trace(s, ctx.db, chain_key, trace_id=ctx.rng.uuid(), trace_name="deleteKey",
-                        resource_type="cmk", resource_id=key_id, resource_name=alias,
-                        rating="normal", code="200", domain_id=domain_id,
-                        user=ctx.principal.name, source=ctx.source, time=now,
-                        request={"key_id": key_id, "scheduled_deletion_date": when.isoformat()},
-                        response={"key_id": key_id, "deleted": True})
+            purge_key(job.s, key_id)
+            job.trace(resource_id=key_id, resource_name=alias, domain_id=domain_id,
+                      request={"key_id": key_id, "scheduled_deletion_date": when.isoformat()},
+                      response={"key_id": key_id, "deleted": True})
         return len(due)

@@ -27,7 +27,7 @@ GRANT_OPERATIONS = ("create-datakey", "create-datakey-without-plaintext", "encry
                     "decrypt-datakey", "describe-key", "create-grant", "retire-grant",
                     "encrypt-data", "decrypt-data")
 PRINCIPAL_TYPES = ("user", "domain")
-NAME_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}$")
+NAME_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}\Z")
 
 
 def grant_info(g: Grant) -> GrantInfo:

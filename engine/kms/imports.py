@@ -268,23 +268,21 @@ class KeyImport:
     # --- due work (called by engine.kms.import_jobs) ----------------------------------
     def _expire_material_due(self, now: datetime) -> int:
         """Delete imported material whose expiration time has passed (one transaction)."""
-        with self._call("deleteImportedKeyMaterial", "cmk", audit=False) as call:
-            call.now = now
-            rows = call.s.exec(self.ctx.db.for_update(select(Cmk).where(
+        with self._job("deleteImportedKeyMaterial", "cmk", now) as job:
+            rows = job.s.exec(self.ctx.db.for_update(select(Cmk).where(
                 Cmk.origin == "external", Cmk.expiration_time != None,  # noqa: E711
                 Cmk.expiration_time <= now,
                 Cmk.key_state.in_((KeyState.ENABLED.value, KeyState.DISABLED.value))))).all()
             for row in rows:
-                call.resource(row.key_id, row.key_alias)
-                call.request = {"key_id": row.key_id, "reason": "key material expired",
-                                "expiration_time": row.expiration_time.isoformat()}
-                drop_material(call.s, row)
-                call.response = {"key_id": row.key_id, "key_state": row.key_state}
-                self._trace(call.s, call, "deleteImportedKeyMaterial", "normal", "200")
+                request = {"key_id": row.key_id, "reason": "key material expired",
+                           "expiration_time": row.expiration_time.isoformat()}
+                drop_material(job.s, row)
+                job.trace(resource_id=row.key_id, resource_name=row.key_alias, domain_id=row.domain_id,
+                          request=request, response={"key_id": row.key_id, "key_state": row.key_state})
             return len(rows)
 
     def _cleanup_import_params_due(self, now: datetime) -> int:
         """Destroy expired wrapping keys (used ones were destroyed when used)."""
-        with self._call("cleanupImportParameters", "cmk", audit=False) as call:
-            result = call.s.exec(delete(ImportParams).where(ImportParams.expires <= now))
+        with self._job("cleanupImportParameters", "cmk", now) as job:
+            result = job.s.exec(delete(ImportParams).where(ImportParams.expires <= now))
             return int(result.rowcount or 0)

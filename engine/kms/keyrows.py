@@ -11,8 +11,8 @@ from engine.kms.results import KeyDetails, Tag
 from engine.kms.states import KeyState
 from engine.models.kms import Cmk, KeyTag, KeyVersion
 
-KEY_ID_RE = re.compile(r"^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$")
-ALIAS_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}$")
+KEY_ID_RE = re.compile(r"^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}\Z")
+ALIAS_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}\Z")
 
 
 def check_key_id(key_id: object) -> str:

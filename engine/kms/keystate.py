@@ -19,7 +19,6 @@ from sqlmodel import select
 
 from engine.csms.queries import secrets_using_key
 from engine.errors import DewError
-from engine.iam.decision import authorize
 from engine.kms.grants import grant_info
 from engine.kms.keyquery import key_filters, query_keys
 from engine.kms.keyrows import details, find_by_alias, key_tags, load_key
@@ -33,8 +32,9 @@ from engine.projects import list_projects, project_exists, require_project
 from engine.service import Call
 
 MIN_PENDING_DAYS, MAX_PENDING_DAYS = 7, 1096
-PROJECT_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PROJECT_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 RECENT_USES = 20
+MAX_BATCH = 100  # keys per batch call
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,6 @@ def on_key(svc: Any, trace: str, key_id: object, action: str,
         call.resource(row.key_id, row.key_alias)
         call.authorize(action, key=row)
         yield call, row
-
-
-def trace_refusal(svc: Any, trace: str, request: dict, err: DewError, resource_id: str = "") -> None:
-    """Audit a refused read-only call (reads themselves are not traced, refusals always are)."""
-    call = Call(svc.ctx, None, svc.family, "cmk", request)  # type: ignore[arg-type]
-    call.resource(resource_id)
-    call.response = {"error_code": err.code}
-    svc._trace_alone(call, trace, "warning", err.code, err.message)
 
 
 def refuse_default(row: Cmk, what: str) -> None:
@@ -122,8 +114,10 @@ class KeyStateOps:
 
     # --- batches (the keys screen's multi-select) --------------------------------------
     def _batch(self, fn: Callable[..., KeyDetails], key_ids: Iterable[str], **kw: Any) -> list[BatchOutcome]:
-        if isinstance(key_ids, str):
-            key_ids = [key_ids]
+        if not isinstance(key_ids, (list, tuple)) or not 1 <= len(key_ids) <= MAX_BATCH:
+            err = DewError("KMS.0308", f"key_ids must be a list of 1-{MAX_BATCH} key ids", 400)
+            self._refuse_early(f"batch_{fn.__name__}", {"key_ids": key_ids}, err)  # type: ignore[attr-defined]
+            raise err
         out = []
         for key_id in key_ids:
             try:
@@ -205,16 +199,11 @@ class KeyStateOps:
 
     # --- reading -----------------------------------------------------------------------
     @contextmanager
-    def _listing(self, trace: str, request: dict, action: str = "kms:cmk:list",
-                 key_id: str = "") -> Iterator[Any]:
-        """Unaudited read-only session; a refusal is still audited."""
-        try:
-            with self._read() as s:
-                authorize(s, self.ctx.principal, action)
-                yield s
-        except DewError as e:
-            trace_refusal(self, trace, request, e, key_id)
-            raise
+    def _listing(self, trace: str, request: dict, action: str = "kms:cmk:list") -> Iterator[Any]:
+        """An authorized read over the caller's account (refusals audited)."""
+        with self._reading(trace, "cmk", request=request) as call:
+            call.authorize(action)
+            yield call.s
 
     def list_keys(self, *, key_state=None, key_spec=None, key_usage=None, origin=None,
                   enterprise_project_id=None, search=None, created_after=None,
@@ -250,7 +239,8 @@ class KeyStateOps:
 
     def deletion_risk(self, key_id: str) -> DeletionRisk:
         """What deleting the key would break: its grants, secrets sealed with it, recent use."""
-        with on_key(self, "deleteKeyRiskTips", key_id, "kms:cmk:get") as (call, row):
+        # it lists the key's grants: the same permission as listing them
+        with on_key(self, "deleteKeyRiskTips", key_id, "kms:grant:list") as (call, row):
             grants = call.s.exec(select(Grant).where(Grant.key_id == row.key_id)
                                  .order_by(Grant.creation_date, Grant.grant_id)).all()
             since = call.now - timedelta(days=self.ctx.settings.recent_use_days)

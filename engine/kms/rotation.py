@@ -135,9 +135,8 @@ class KeyRotation:
     # --- due work (called by engine.kms.rotation_job) ---------------------------------
     def _rotate_due(self, now: datetime) -> int:
         """Rotate, once each, the Enabled keys whose rotation is due (one transaction)."""
-        with self._call("rotateKey", "cmk", audit=False) as call:
-            call.now = now
-            rows = call.s.exec(self.ctx.db.for_update(select(Cmk).where(
+        with self._job("rotateKey", "cmk", now) as job:
+            rows = job.s.exec(self.ctx.db.for_update(select(Cmk).where(
                 Cmk.rotation_enabled == True, Cmk.rotation_due != None,  # noqa: E712,E711
                 Cmk.rotation_due <= now, Cmk.key_state == KeyState.ENABLED.value,
                 Cmk.origin == "kms", Cmk.default_key == False))).all()  # noqa: E712
@@ -145,10 +144,9 @@ class KeyRotation:
             for row in rows:
                 if not SPECS[row.key_spec].symmetric or row.key_usage != "ENCRYPT_DECRYPT":
                     continue
-                version = rotate_row(call.s, self.ctx.hsm, self.ctx.rng, row, now)
-                call.resource(row.key_id, row.key_alias)
-                call.request = {"key_id": row.key_id, "reason": "rotation due"}
-                call.response = {"key_id": row.key_id, "key_version": version}
-                self._trace(call.s, call, "rotateKey", "normal", "200")
+                version = rotate_row(job.s, self.ctx.hsm, self.ctx.rng, row, now)
+                job.trace(resource_id=row.key_id, resource_name=row.key_alias, domain_id=row.domain_id,
+                          request={"key_id": row.key_id, "reason": "rotation due"},
+                          response={"key_id": row.key_id, "key_version": version})
                 done += 1
             return done

@@ -11,9 +11,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from engine.errors import DewError
-from engine.iam.decision import authorize
 from engine.kms.keyrows import key_tags, load_key
-from engine.kms.keystate import on_key, refuse_default, trace_refusal
+from engine.kms.keystate import on_key, refuse_default
 from engine.kms.results import Tag
 from engine.models.kms import KeyTag
 from engine.tags import normalize_tags, validate_tag
@@ -93,13 +92,9 @@ class KeyTagging:
 
     def list_key_tags(self, key_id: str) -> tuple[Tag, ...]:
         """The key's tags, sorted by tag key (read-only, unaudited; refusals audited)."""
-        try:
-            with self._read() as s:
-                row = load_key(s, key_id)
-                authorize(s, self.ctx.principal, "kms:cmkTag:list", key_id=row.key_id,
-                          key_domain=row.domain_id)
-                return key_tags(s, row.key_id)
-        except DewError as e:
-            trace_refusal(self, "listKeyTags", {"key_id": key_id}, e,
-                          key_id if isinstance(key_id, str) else "")
-            raise
+        with self._reading("listKeyTags", "cmk", request={"key_id": key_id}) as call:
+            call.resource(key_id if isinstance(key_id, str) else "")
+            row = load_key(call.s, key_id)
+            call.resource(row.key_id, row.key_alias)
+            call.authorize("kms:cmkTag:list", key=row)
+            return key_tags(call.s, row.key_id)

@@ -18,9 +18,12 @@ from engine.models.events import NotificationRecord
 ALL = [t.name for t in EVENT_TYPES]
 
 
-def setup_event(eng, file=None, name="watch", types=ALL):
-    eng.events.create_topic(f"{name}-topic", file=str(file) if file else None)
+def setup_event(eng, file=False, name="watch", types=ALL):
+    """An event notifying topic `<name>-topic`; with `file`, it appends to the topic's file,
+    whose path is returned."""
+    eng.events.create_topic(f"{name}-topic", file=file)
     eng.events.create_secret_event(name, types, notification=f"{name}-topic")
+    return eng.home / "topics" / f"{name}-topic.jsonl"
 
 
 def expired(eng, **kw):
@@ -84,11 +87,8 @@ def test_inbox_refusals(eng):
 def test_records_are_per_account(eng):
     setup_event(eng)
     eng.csms.create_secret("s1", secret_string="x", event_subscriptions=["watch"])
-    eng.iam.create_user("eve", domain="other")
+    eng.iam.create_user("eve", domain="other", admin=True)
     eve = eng.as_user("eve")
-    eng.iam.create_policy("ev", {"Version": "1.1", "Statement": [
-        {"Effect": "Allow", "Action": ["csms:event:*"], "Resource": ["*"]}]})
-    eng.iam.attach_policy("eve", "ev")
     assert eve.events.list_notification_records() == [] and eve.events.unread_count() == 0
     assert eve.events.list_secret_events() == []
     with pytest.raises(DewError) as ei:
@@ -98,8 +98,8 @@ def test_records_are_per_account(eng):
 
 # --- file delivery -----------------------------------------------------------------------------
 def test_jsonl_file_delivery(eng, tmp_path):
-    out = tmp_path / "notes.jsonl"
-    setup_event(eng, file=out)
+    out = setup_event(eng, file=True)
+    assert eng.events.list_topics()[0].file == str(out)
     eng.csms.create_secret("s1", secret_string="VALUE-1", event_subscriptions=["watch"])
     eng.csms.create_secret_version("s1", secret_string="VALUE-2")
     lines = out.read_text().splitlines()
@@ -115,13 +115,13 @@ def test_jsonl_file_delivery(eng, tmp_path):
 
 
 def test_unwritable_file_marks_fail_and_operation_succeeds(eng, tmp_path):
-    target = tmp_path / "gone" / "notes.jsonl"
-    setup_event(eng, file=target)
+    target = setup_event(eng, file=True)
+    target.mkdir(parents=True)  # a directory where the file goes: not writable as a file
     eng.csms.create_secret("s1", secret_string="x", event_subscriptions=["watch"])
     assert eng.csms.show_secret("s1").name == "s1"
     r = eng.events.list_notification_records()[0]
     assert r.notification_status == "FAIL"
-    target.parent.mkdir()
+    target.rmdir()
     eng.csms.create_secret_version("s1", secret_string="y")
     assert eng.events.list_notification_records()[0].notification_status == "SUCCESS"
     assert len(target.read_text().splitlines()) == 1
@@ -131,9 +131,8 @@ def test_delivery_lost_to_a_crash_is_retried_by_run_due(eng, clock, tmp_path, mo
     """The process stops between the commit and the append: the record stays PENDING, and
     run_due appends its line once it is older than the grace period, exactly once."""
     from engine.events import fire, jobs
-    out = tmp_path / "notes.jsonl"
-    setup_event(eng, file=out)
-    monkeypatch.setattr(fire, "_flush_deliveries", lambda sess, db: sess.info.pop(fire._PENDING, None))
+    out = setup_event(eng, file=True)
+    monkeypatch.setattr(fire, "_flush_deliveries", lambda sess, db, home: sess.info.pop(fire._PENDING, None))
     eng.csms.create_secret("s1", secret_string="VALUE-1", event_subscriptions=["watch"])
     monkeypatch.undo()
     [r] = eng.events.list_notification_records()
@@ -155,14 +154,14 @@ def test_delivery_lost_to_a_crash_is_retried_by_run_due(eng, clock, tmp_path, mo
 
 def test_retried_delivery_to_an_unwritable_file_is_marked_fail(eng, clock, tmp_path, monkeypatch):
     from engine.events import fire, jobs
-    target = tmp_path / "gone" / "notes.jsonl"
-    setup_event(eng, file=target)
-    monkeypatch.setattr(fire, "_flush_deliveries", lambda sess, db: sess.info.pop(fire._PENDING, None))
+    target = setup_event(eng, file=True)
+    monkeypatch.setattr(fire, "_flush_deliveries", lambda sess, db, home: sess.info.pop(fire._PENDING, None))
     eng.csms.create_secret("s1", secret_string="x", event_subscriptions=["watch"])
     monkeypatch.undo()
+    target.mkdir(parents=True)  # a directory where the file goes
     eng.run_due(clock.now() + jobs.DELIVERY_GRACE)
     assert eng.events.list_notification_records()[0].notification_status == "FAIL"
-    assert not target.exists()
+    assert target.is_dir() and list(target.iterdir()) == []
 
 
 def test_inbox_only_topic_has_no_file(eng, tmp_path):
