@@ -4,10 +4,12 @@ Reading the trail (list, count, show, head, verify) is not traced; exporting is
 (`exportTraces`). Queries see the caller's account and the retention window only.
 
 Error codes (CTS-style, the cloud documents none for these local operations):
-- `CTS.0002` (400) an invalid filter, page or saved head.
+- `CTS.0002` (400) an invalid filter, page, export path or saved head (a head is
+  `seq:chain`, seq a whole number ≥ 0 and chain 64 hex digits).
 - `CTS.0005` (400) the trace does not exist (or is outside retention / another account).
 - `CTS.0006` (400) the export would have more than 5000 rows: narrow the filters.
-- `CTS.0007` (400) the export file cannot be written.
+- `CTS.0007` (400) the export file cannot or may not be written: its directory is missing,
+  or the target is a symlink, directory, device, FIFO or socket, or another user's file.
 - `CTS.0302` (403) no permission: reading needs `cts:trace:list`, exporting
   `cts:trace:export` (the account administrator has both).
 """
@@ -25,6 +27,8 @@ from engine.errors import DewError
 from engine.iam.decision import decide
 from engine.models.core import Account, AuditTrace
 from engine.service import Call, Service
+
+MAX_PATH = 4096
 
 
 class AuditService(Service):
@@ -90,11 +94,12 @@ class AuditService(Service):
         filters = dict(trace_name=trace_name, resource_type=resource_type, resource_id=resource_id,
                        resource_name=resource_name, user=user, trace_rating=trace_rating,
                        since=since, until=until)
-        request = {"path": str(path), **{k: v for k, v in filters.items() if v is not None}}
+        request = {"path": path, **{k: v for k, v in filters.items() if v is not None}}
         with self._call("exportTraces", "cts", request=request) as call:
             self._may(call.s, "cts:trace:export")
-            if not isinstance(path, str) or not path:
-                raise DewError("CTS.0002", "the export path must be a file path", 400)
+            if not isinstance(path, str) or not path or len(path) > MAX_PATH or "\x00" in path:
+                raise DewError("CTS.0002", f"the export path must be a file path of at most "
+                                           f"{MAX_PATH} characters, without NUL", 400)
             f = query.make_filter(**filters)
             n = self._count(call.s, f)
             if n > MAX_ROWS:

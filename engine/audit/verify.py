@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,9 @@ from engine.models.core import AuditTrace, Meta
 
 AUDIT_ANCHOR = "audit_anchor"
 BATCH = 1000
+MAX_SEQ = 2 ** 63 - 1
+_SEQ = re.compile(r"[0-9]{1,19}")
+_CHAIN = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -50,16 +54,45 @@ class AuditHead:
 
     @classmethod
     def parse(cls, value: Any) -> "AuditHead":
+        """A saved head (`AuditHead`, `"seq:chain"` or `(seq, chain)`), checked; else CTS.0002.
+
+        seq is a whole number 0..2**63-1 and chain 64 hex digits; only the head of a trail
+        that never had a trace is `0:` (empty chain).
+        """
         if isinstance(value, AuditHead):
-            return value
-        try:
-            if isinstance(value, str):
-                seq, chain = value.strip().split(":", 1)
-            else:
-                seq, chain = value
-            return cls(int(seq), str(chain))
-        except (TypeError, ValueError):
-            raise DewError("CTS.0002", "expected_head must be an AuditHead or 'seq:chain'", 400) from None
+            seq, chain = value.seq, value.chain
+        elif isinstance(value, str):
+            if len(value) > 128 or ":" not in value:
+                raise _bad_head("expected 'seq:chain'")
+            seq, chain = value.strip().split(":", 1)
+        elif isinstance(value, (tuple, list)) and len(value) == 2:
+            seq, chain = value
+        else:
+            raise _bad_head(f"expected an AuditHead or 'seq:chain', not {type(value).__name__}")
+        n = _head_seq(seq)
+        return cls(n, _head_chain(chain, n))
+
+
+def _bad_head(why: str) -> DewError:
+    return DewError("CTS.0002", f"invalid expected_head: {why}", 400)
+
+
+def _head_seq(seq: Any) -> int:
+    if isinstance(seq, str) and _SEQ.fullmatch(seq):
+        seq = int(seq)
+    if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
+        raise _bad_head(f"seq must be a whole number from 0 to {MAX_SEQ}")
+    return seq
+
+
+def _head_chain(chain: Any, seq: int) -> str:
+    if not isinstance(chain, str):
+        raise _bad_head("chain must be 64 hex digits")
+    if chain == "" and seq == 0:
+        return ""  # the head of a trail that never had a trace
+    if not _CHAIN.fullmatch(chain):
+        raise _bad_head("chain must be 64 hex digits")
+    return chain.lower()
 
 
 @dataclass(frozen=True)

@@ -355,3 +355,25 @@ def test_pruning_anchor_cannot_be_forged(eng, home, clock):
     r = eng.audit.verify()
     assert (r.ok, r.problem) == (False, "anchor")
     assert head.seq > rows[-1].seq
+
+
+def test_malformed_saved_heads_refused(eng):
+    from engine.audit.verify import AuditHead
+    assert eng.audit.verify(expected_head="0:").ok  # the head of a trail without traces
+    chain_of(eng, 2)
+    head = eng.audit.head()
+    hexchain = head.chain
+    malformed = [f"{head.seq}:abc", f"{head.seq}:" + "g" * 64, f"{head.seq}:{hexchain}00",
+                 f"-1:{hexchain}", f"1.5:{hexchain}", f"1e3:{hexchain}", f"١:{hexchain}",
+                 f"1_0:{hexchain}", f"+1:{hexchain}", f"{2 ** 63}:{hexchain}", "9" * 5000 + ":x",
+                 f"{head.seq}:", (-3, hexchain), (True, hexchain), (1.0, hexchain), ("1", 5),
+                 (head.seq, hexchain, "x"), AuditHead(-1, hexchain), AuditHead(head.seq, "zz"),
+                 {"seq": head.seq, "chain": hexchain}, 12345, b"1:ab"]
+    for bad in malformed:
+        with pytest.raises(DewError) as ei:
+            eng.audit.verify(expected_head=bad)
+        assert ei.value.code == "CTS.0002", bad
+    # the well-formed shapes still verify, upper-case hex included
+    for good in (head, str(head), (head.seq, hexchain), f" {head.seq}:{hexchain.upper()} "):
+        assert eng.audit.verify(expected_head=good).ok, good
+
