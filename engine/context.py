@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from engine.clock import Clock
@@ -22,6 +23,7 @@ class Context:
     principal: Principal
     source: str  # "tui", "api" or "cli"
     vault: Any  # engine.facade._Vault: holds the Hsm once unsealed
+    home: Path | None = None  # the data directory (`$DEW_HOME`): topic files live under it
 
     @property
     def hsm(self) -> Hsm:

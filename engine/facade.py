@@ -110,7 +110,7 @@ class Engine:
         vault = _Vault(root, rng)
         placeholder = Principal("", "", "", False)
         ctx = Context(db=db, clock=clock, rng=rng, settings=settings or Settings(),
-                      principal=placeholder, source=source, vault=vault)
+                      principal=placeholder, source=source, vault=vault, home=home)
         eng = cls(ctx, home)
         if vault.hsm is not None:
             try:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+# `\Z`, not `$`: `$` also matches before a final newline ("ops\n" is no name)
+NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}\Z")
 ENABLED = "ENABLED"
 DISABLED = "DISABLED"
 STATES = (ENABLED, DISABLED)

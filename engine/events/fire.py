@@ -6,14 +6,20 @@ one notification record when the secret subscribes to an ENABLED event listening
 type, in the caller's transaction, so the record commits (or rolls back) with the change.
 
 Delivery: the inbox row is always written; a topic with a file also gets one JSON line
-(the content, as the cloud's SMN message) appended to that file — only AFTER the caller's
-transaction commits, and only for records that are really in the database then (a rolled
-back change, or a rolled back savepoint, delivers nothing). Such a record commits as
-`PENDING` and becomes `SUCCESS` (or `FAIL` when the file cannot be written) in a short
+(the content, as the cloud's SMN message) appended to its file, which is always
+`$DEW_HOME/topics/<topic name>.jsonl` (`topicfile.py` appends it, refusing anything but a
+regular file there) — only AFTER the caller's transaction commits, with no transaction
+open, and only for records that are really in the database then (a rolled back change, or
+a rolled back savepoint, delivers nothing). Such a record commits as `PENDING` and becomes
+`SUCCESS` (or `FAIL` when the file cannot be written: the reason is logged) in a short
 transaction of its own; a file delivery never fails the operation. A record left `PENDING`
 by a crash between the commit and the append is delivered by the `run_due` job
 `retry_file_deliveries` (at least once: a crash after the append and before the status
 update delivers that line again).
+
+A topic row from an older database may hold any path in `file`: it is read only as "this
+topic delivers to a file", and the line goes to the confined path for the topic's name,
+never to the stored path.
 
 The content never carries a secret value: only ids, names, version id and times.
 """
@@ -21,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -29,6 +34,7 @@ from sqlalchemy import event, func, update
 from sqlmodel import select
 
 from engine.events.catalog import BY_NAME, ENABLED, level_of
+from engine.events.topicfile import append_to_topic
 from engine.models.csms import SecretVersion
 from engine.models.events import NotificationRecord, SecretEvent, Topic
 
@@ -73,20 +79,6 @@ def build_content(ev: SecretEvent, secret: Any, event_type: str, version: Any,
     return {"eventName": ev.name, "eventType": event_type, "eventTime": iso_ms(now), "data": data}
 
 
-def append_line(path: str, line: str) -> bool:
-    """Append one line to `path` (created 0600); False, never an exception, when it fails."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, (line + "\n").encode("utf-8"))
-        finally:
-            os.close(fd)
-        return True
-    except OSError as e:
-        log.warning("could not append a notification to %s: %s", path, type(e).__name__)
-        return False
-
-
 def fire_secret_event(call: Any, secret: Any, event_type: str, version_id: str = "") -> int:
     """Deliver `event_type` for `secret` (a models.csms.Secret row); returns records written."""
     s = call.s
@@ -98,8 +90,8 @@ def fire_secret_event(call: Any, secret: Any, event_type: str, version_id: str =
     content = build_content(ev, secret, event_type, version, version_id, call.now)
     text = json.dumps(content, sort_keys=True, separators=(",", ":"))
     record_id = call.ctx.rng.uuid()
-    if topic is not None and topic.file:
-        _deliver_after_commit(s, call.ctx.db, record_id, topic.file, text)
+    if topic is not None and topic.file:  # a stored path only says "to a file": see above
+        _deliver_after_commit(s, call.ctx.db, call.ctx.home, record_id, topic.name, text)
     last = s.exec(select(func.max(NotificationRecord.seq))
                   .where(NotificationRecord.domain_id == secret.domain_id)).one()
     s.add(NotificationRecord(
@@ -118,14 +110,15 @@ def fire_secret_event(call: Any, secret: Any, event_type: str, version_id: str =
 _PENDING = "dew_pending_deliveries"
 
 
-def _deliver_after_commit(s: Any, db: Any, record_id: str, path: str, line: str) -> None:
+def _deliver_after_commit(s: Any, db: Any, home: Any, record_id: str, topic_name: str,
+                          line: str) -> None:
     """Queue a file delivery on the session; the first queued one hooks the commit."""
     pending = s.info.get(_PENDING)
     if pending is None:
         pending = s.info[_PENDING] = []
-        event.listen(s, "after_commit", lambda sess: _flush_deliveries(sess, db), once=True)
+        event.listen(s, "after_commit", lambda sess: _flush_deliveries(sess, db, home), once=True)
         event.listen(s, "after_rollback", lambda sess: _drop_if_outer(sess), once=False)
-    pending.append((record_id, path, line))
+    pending.append((record_id, topic_name, line))
 
 
 def _drop_if_outer(sess: Any) -> None:
@@ -135,22 +128,38 @@ def _drop_if_outer(sess: Any) -> None:
         sess.info.pop(_PENDING, None)
 
 
-def _flush_deliveries(sess: Any, db: Any) -> None:
+def _flush_deliveries(sess: Any, db: Any, home: Any) -> None:
+    """Runs after the commit: the caller's transaction is over, so no lock is held while
+    appending. Never raises: a record left PENDING is retried by `run_due`."""
     pending = sess.info.pop(_PENDING, None) or []
     if not pending:
         return
+    try:
+        deliver_committed(db, home, pending)
+    except Exception:
+        log.exception("could not deliver notifications to topic files (left PENDING)")
+
+
+def deliver_committed(db: Any, home: Any, pending: list[tuple[str, str, str]]) -> int:
+    """Append each `(record_id, topic_name, line)` whose record is committed and still
+    PENDING, then mark it SUCCESS or FAIL; no transaction is open while appending."""
     ids = [p[0] for p in pending]
     with db.session(write=False) as r:
-        committed = set(r.exec(select(NotificationRecord.record_id)
-                               .where(NotificationRecord.record_id.in_(ids))).all())
+        waiting = set(r.exec(select(NotificationRecord.record_id)
+                             .where(NotificationRecord.record_id.in_(ids),
+                                    NotificationRecord.notification_status == PENDING)).all())
     outcome: dict[str, list[str]] = {SUCCESS: [], FAIL: []}
-    for rid, path, line in pending:
-        if rid in committed:
-            outcome[SUCCESS if append_line(path, line) else FAIL].append(rid)
+    for rid, topic_name, line in pending:
+        if rid in waiting:
+            failed = append_to_topic(home, topic_name, line) if topic_name else "no topic file"
+            outcome[FAIL if failed else SUCCESS].append(rid)
     if not any(outcome.values()):
-        return
+        return 0
     with db.session() as w:
-        for status, ids in outcome.items():
-            if ids:
-                w.exec(update(NotificationRecord).where(NotificationRecord.record_id.in_(ids))
+        for status, done in outcome.items():
+            if done:
+                w.exec(update(NotificationRecord)
+                       .where(NotificationRecord.record_id.in_(done),
+                              NotificationRecord.notification_status == PENDING)
                        .values(notification_status=status))
+    return len(outcome[SUCCESS]) + len(outcome[FAIL])

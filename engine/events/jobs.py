@@ -9,8 +9,11 @@ write transaction, so two processes running it at once never do the same work tw
   when the app was closed at the time (the next run does it). The secrets service resets
   the flag when a version's expiry time changes.
 - `retry_file_deliveries`: a record still `PENDING` a while after it was made (the process
-  stopped between its commit and the file append) gets its JSON line appended now, and
-  `SUCCESS` or `FAIL`, in the transaction that claims it.
+  stopped between its commit and the file append) gets its JSON line appended now to its
+  topic's confined file, then `SUCCESS` or `FAIL`. It reads the batch, appends with no
+  transaction open (a slow or refused file never holds the database write lock), then
+  marks the records still `PENDING` in a short write. Two processes retrying the same
+  record at once may both append its line: delivery is at least once.
 - `prune_notification_records`: records older than `notification_retention_days` go.
 """
 from __future__ import annotations
@@ -20,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import select
 
-from engine.events.fire import FAIL, PENDING, SUCCESS, append_line, fire_secret_event
+from engine.events.fire import PENDING, deliver_committed, fire_secret_event
 from engine.models.csms import Secret, SecretVersion
 from engine.models.events import NotificationRecord, Topic
 from engine.service import Call
@@ -57,21 +60,23 @@ def fire_version_expiry(engine, now: datetime) -> int:
 
 def retry_file_deliveries(engine, now: datetime) -> int:
     ctx = engine.context
+    home = ctx.home or engine.home
     done = 0
     while True:
-        with ctx.db.session() as s:  # BEGIN IMMEDIATE: claimed by exactly one process
-            rows = s.exec(ctx.db.for_update(
-                select(NotificationRecord)
+        with ctx.db.session(write=False) as s:  # a read: no lock is held while appending
+            rows = s.exec(
+                select(NotificationRecord.record_id, NotificationRecord.notification_content,
+                       Topic.name, Topic.file)
+                .join(Topic, Topic.topic_id == NotificationRecord.notification_target_id, isouter=True)
                 .where(NotificationRecord.notification_status == PENDING,
                        NotificationRecord.create_time <= now - DELIVERY_GRACE)
                 .order_by(NotificationRecord.create_time, NotificationRecord.seq)
-                .limit(BATCH))).all()
-            for r in rows:
-                topic = s.get(Topic, r.notification_target_id) if r.notification_target_id else None
-                ok = bool(topic and topic.file) and append_line(topic.file, r.notification_content)
-                r.notification_status = SUCCESS if ok else FAIL
-                s.add(r)
-            done += len(rows)
+                .limit(BATCH)).all()
+        # a topic gone, or no longer delivering to a file: the empty name makes it FAIL
+        pending = [(rid, name if name and file else "", content) for rid, content, name, file in rows]
+        if pending:
+            deliver_committed(ctx.db, home, pending)
+        done += len(rows)
         if len(rows) < BATCH:
             return done
 

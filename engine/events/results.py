@@ -9,7 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class TopicInfo:
-    """A local notification topic; `file` is "" when it delivers to the inbox only."""
+    """A local notification topic; `file` is "" when it delivers to the inbox only, else its
+    one possible file, `$DEW_HOME/topics/<name>.jsonl`."""
 
     topic_id: str
     name: str

@@ -25,10 +25,11 @@ from engine.errors import DewError
 from engine.events.catalog import BY_NAME, EVENT_TYPES, NAME_RE, STATES, TARGET_TYPE, ENABLED, DISABLED
 from engine.events.inbox import Inbox
 from engine.events.results import Notification, SecretEventInfo, TopicInfo
-from engine.iam.decision import authorize
+from engine.events.topicfile import topic_file_path
+from engine.iam.resources import Resource
 from engine.models.csms import Secret
 from engine.models.events import SecretEvent, Topic
-from engine.service import Call, Service
+from engine.service import Service
 
 MAX_TYPES = 12
 
@@ -64,15 +65,44 @@ def check_state(state: object) -> str:
     return str(state)
 
 
-def check_file(file: object) -> str:
-    if file is None or file == "":
+def check_file(file: object, home: Any, name: str) -> str:
+    """A topic's stored file: "" (inbox only) or its one possible file, `$DEW_HOME/topics/<name>.jsonl`.
+
+    `file` is a choice, not a path: True (or, for compatibility, exactly that default path)
+    delivers to the file; False, None or "" does not. Any other path is refused."""
+    if file is None or file is False or file == "":
         return ""
-    if not isinstance(file, str) or "\x00" in file:
-        raise bad("the topic file must be a path")
-    path = os.path.abspath(os.path.expanduser(file))
-    if os.path.isdir(path):
-        raise bad(f"the topic file {path} is a directory")
-    return path
+    if home is None:
+        raise DewError("CSMS.0003", "no data directory is known: a topic cannot deliver to a file", 400)
+    try:
+        path = str(topic_file_path(home, name))
+    except ValueError:
+        raise bad(f"topic {name!r} has no valid file name: it cannot deliver to a file") from None
+    if file is True or (isinstance(file, str) and file in (path, os.path.abspath(path))):
+        return path
+    raise bad("topic files live only in the data directory, at $DEW_HOME/topics/<topic name>.jsonl "
+              f"(here {path}): pass file=True to deliver to it; no other path is accepted")
+
+
+def shown_file(home: Any, topic: Topic | None) -> str:
+    """The file a topic really delivers to ("" for none). A row from an older database may
+    hold any path: only its confined path is ever shown (and written: see fire.py)."""
+    if topic is None or not topic.file or home is None:
+        return ""
+    try:
+        return str(topic_file_path(home, topic.name))
+    except ValueError:
+        return ""
+
+
+def authorize_topic_users(call: Any, topic: Topic, action: str) -> list[str]:
+    """Changing a topic changes what every event notifying it delivers: the caller needs
+    `action` on each of those events (an event it may not touch refuses the change)."""
+    users = list(call.s.exec(select(SecretEvent.name).where(SecretEvent.topic_id == topic.topic_id)
+                             .order_by(SecretEvent.name)).all())
+    for ev_name in users:
+        call.authorize(action, Resource("CSMS", topic.domain_id, "event", ev_name))
+    return users
 
 
 def topic_name_of(notification: object) -> str:
@@ -108,20 +138,13 @@ def subscribers(s: Session, domain: str, event_name: str) -> list[str]:
         Secret.state != "DELETED").order_by(Secret.name)).all())
 
 
-def trace_refusal(svc: Any, trace: str, resource_type: str, request: dict, err: DewError) -> None:
-    """Audit a refused read (no transaction of its own is open: the trace gets one)."""
-    call = Call(svc.ctx, None, svc.family, resource_type, request)  # type: ignore[arg-type]
-    call.response = {"error_code": err.code}
-    svc._trace_alone(call, trace, "warning", err.code, err.message)
-
-
-def event_info(s: Session, ev: SecretEvent, topic: Topic | None = None) -> SecretEventInfo:
+def event_info(s: Session, ev: SecretEvent, topic: Topic | None = None, home: Any = None) -> SecretEventInfo:
     topic = topic or s.get(Topic, ev.topic_id)
     return SecretEventInfo(
         name=ev.name, event_id=ev.event_id, event_types=tuple(t for t in ev.event_types.split(",") if t),
         state=ev.state, create_time=ev.create_time, update_time=ev.update_time,
         notification=Notification(TARGET_TYPE, ev.topic_id, topic.name if topic else ""),
-        topic_file=topic.file if topic else "",
+        topic_file=shown_file(home, topic),
         subscribers=len(subscribers(s, ev.domain_id, ev.name)))
 
 
@@ -129,25 +152,22 @@ class EventsService(Inbox, Service):
     family = "CSMS"
 
     @contextmanager
-    def _reading(self, action: str, trace: str | None, request: dict | None = None) -> Iterator[Session]:
-        """An authorized read (not traced); with `trace`, any refusal of it is audited."""
-        try:
-            with self._read() as s:
-                authorize(s, self.ctx.principal, action, family=self.family)
-                yield s
-        except DewError as e:
-            if trace:
-                trace_refusal(self, trace, "csms", request or {}, e)
-            raise
+    def _reading_events(self, action: str, trace: str | None,
+                        request: dict | None = None) -> Iterator[Session]:
+        """An authorized read over the account's events; with `trace`, a refusal is audited."""
+        with self._reading(trace or "", "csms", request=request, audit=trace is not None) as call:
+            call.authorize(action)
+            yield call.s
 
     # --- topics ------------------------------------------------------------------------
-    def create_topic(self, name: str, file: str | None = None) -> TopicInfo:
+    def create_topic(self, name: str, file: bool | str | None = None) -> TopicInfo:
+        """A topic delivering to the inbox and, with `file=True`, to `$DEW_HOME/topics/<name>.jsonl`."""
         with self._call("createTopic", "csms", request={"name": name, "file": file}) as call:
             call.resource("", name if isinstance(name, str) else "")
             call.authorize("csms:event:create")
             domain = call.principal.domain_id
             check_name(name, "topic")
-            path = check_file(file)
+            path = check_file(file, self.ctx.home, name)
             if call.s.exec(select(Topic).where(Topic.domain_id == domain, Topic.name == name)).first():
                 raise bad(f"topic {name!r} already exists")
             row = Topic(topic_id=self.ctx.rng.uuid(), domain_id=domain, name=name, file=path,
@@ -159,7 +179,7 @@ class EventsService(Inbox, Service):
             return TopicInfo(row.topic_id, row.name, row.file, row.created)
 
     def list_topics(self) -> list[TopicInfo]:
-        with self._reading("csms:event:list", "listTopics") as s:
+        with self._reading_events("csms:event:list", "listTopics") as s:
             domain = self.ctx.principal.domain_id
             used: dict[str, list[str]] = {}
             for ev_name, topic_id in s.exec(select(SecretEvent.name, SecretEvent.topic_id)
@@ -167,8 +187,25 @@ class EventsService(Inbox, Service):
                                             .order_by(SecretEvent.name)).all():
                 used.setdefault(topic_id, []).append(ev_name)
             rows = s.exec(select(Topic).where(Topic.domain_id == domain).order_by(Topic.name)).all()
-            return [TopicInfo(t.topic_id, t.name, t.file, t.created, tuple(used.get(t.topic_id, ())))
-                    for t in rows]
+            return [TopicInfo(t.topic_id, t.name, shown_file(self.ctx.home, t), t.created,
+                              tuple(used.get(t.topic_id, ()))) for t in rows]
+
+    def update_topic(self, name: str, file: bool | str | None = None) -> TopicInfo:
+        """Turn a topic's file delivery on (`file=True`) or off (`file=False`); None keeps it.
+        Needs `csms:event:update` on every event notifying the topic."""
+        with self._call("updateTopic", "csms", request={"name": name, "file": file}) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            call.authorize("csms:event:update")
+            row = find_topic(call.s, call.principal.domain_id, name)
+            call.resource(row.topic_id, row.name)
+            users = authorize_topic_users(call, row, "csms:event:update")
+            if file is not None:
+                row.file = check_file(file, self.ctx.home, row.name)
+                call.s.add(row)
+                call.s.flush()
+            call.response = {"topic_id": row.topic_id, "file": bool(row.file)}
+            return TopicInfo(row.topic_id, row.name, shown_file(self.ctx.home, row), row.created,
+                             tuple(users))
 
     def delete_topic(self, name: str) -> None:
         with self._call("deleteTopic", "csms", request={"name": name}) as call:
@@ -176,8 +213,9 @@ class EventsService(Inbox, Service):
             call.authorize("csms:event:delete")
             row = find_topic(call.s, call.principal.domain_id, name)
             call.resource(row.topic_id, row.name)
-            users = call.s.exec(select(SecretEvent.name).where(SecretEvent.topic_id == row.topic_id)
-                                .order_by(SecretEvent.name)).all()
+            # permission on its events first: a caller who may not touch them learns nothing
+            # about them from the in-use refusal below
+            users = authorize_topic_users(call, row, "csms:event:update")
             if users:
                 raise DewError("CSMS.0003", f"topic {name!r} is still used by event(s) "
                                             f"{', '.join(users[:5])}: change or delete them first", 400)
@@ -211,10 +249,10 @@ class EventsService(Inbox, Service):
             call.s.flush()
             call.resource(ev.event_id, name)
             call.response = {"event_id": ev.event_id, "state": st}
-            return event_info(call.s, ev, topic)
+            return event_info(call.s, ev, topic, self.ctx.home)
 
     def list_secret_events(self) -> list[SecretEventInfo]:
-        with self._reading("csms:event:list", "listSecretEvents") as s:
+        with self._reading_events("csms:event:list", "listSecretEvents") as s:
             domain = self.ctx.principal.domain_id
             topics = {t.topic_id: t for t in s.exec(select(Topic).where(Topic.domain_id == domain)).all()}
             counts = dict(s.exec(select(Secret.event_subscriptions, func.count())
@@ -231,12 +269,12 @@ class EventsService(Inbox, Service):
                     event_types=tuple(t for t in ev.event_types.split(",") if t), state=ev.state,
                     create_time=ev.create_time, update_time=ev.update_time,
                     notification=Notification(TARGET_TYPE, ev.topic_id, topic.name if topic else ""),
-                    topic_file=topic.file if topic else "", subscribers=int(counts.get(ev.name, 0))))
+                    topic_file=shown_file(self.ctx.home, topic), subscribers=int(counts.get(ev.name, 0))))
             return out
 
     def show_secret_event(self, name: str) -> SecretEventInfo:
-        with self._reading("csms:event:get", "showSecretEvent", {"name": name}) as s:
-            return event_info(s, find_event(s, self.ctx.principal.domain_id, name))
+        with self._reading_events("csms:event:get", "showSecretEvent", {"name": name}) as s:
+            return event_info(s, find_event(s, self.ctx.principal.domain_id, name), home=self.ctx.home)
 
     def update_secret_event(self, name: str, event_types: Any = None, state: str | None = None,
                             notification: Any = None) -> SecretEventInfo:
@@ -258,7 +296,7 @@ class EventsService(Inbox, Service):
             call.s.add(ev)
             call.s.flush()
             call.response = {"state": ev.state, "event_types": ev.event_types}
-            return event_info(call.s, ev)
+            return event_info(call.s, ev, home=self.ctx.home)
 
     def enable_secret_event(self, name: str) -> SecretEventInfo:
         return self.update_secret_event(name, state=ENABLED)

@@ -9,8 +9,8 @@ from engine.service import Call
 
 
 def _setup(eng, tmp_path):
-    path = tmp_path / "inbox.jsonl"
-    eng.events.create_topic("t", file=str(path))
+    path = eng.home / "topics" / "t.jsonl"
+    eng.events.create_topic("t", file=True)
     eng.events.create_secret_event("ev", ["SECRET_VERSION_CREATED"], notification="t")
     eng.csms.create_secret("s1", secret_string="value-1", event_subscriptions=["ev"])
     return path
