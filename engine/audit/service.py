@@ -25,6 +25,7 @@ from engine.audit.export import MAX_ROWS, render, write_private
 from engine.audit.verify import AuditHead, VerifyResult, current_head, verify_chain
 from engine.errors import DewError
 from engine.iam.decision import decide
+from engine.iam.resources import account_resource
 from engine.models.core import Account, AuditTrace
 from engine.service import Call, Service
 
@@ -33,11 +34,12 @@ MAX_PATH = 4096
 
 class AuditService(Service):
     family = "CTS"
+    default_resource_type = "cts"  # an argument the guard refuses is traced as a CTS call
 
     def _may(self, s: Session, action: str, trace: str | None = None) -> None:
         """Refuse (CTS.0302) unless allowed; with `trace`, the refusal of a read is audited."""
         p = self.ctx.principal
-        if decide(s, p, action).allowed:
+        if decide(s, p, action, account_resource("CTS", p.domain_id)).allowed:
             return
         err = DewError("CTS.0302", f"{p.name} has no permission for {action}", 403)
         if trace:

@@ -167,7 +167,8 @@ def test_export_path_with_nul_or_too_long_refused(traced, tmp_path):
     refused(lambda: traced.audit.export_csv("/" + "x" * 5000), "CTS.0002")
     refused(lambda: traced.audit.export_csv(str(tmp_path / ("n" * 300 + ".csv"))), "CTS.0007")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dew"]
-    traces = traced.audit.list_traces(trace_name="exportTraces")
-    assert [t.code for t in traces] == ["CTS.0007", "CTS.0002", "CTS.0002"]
-    assert all(len(t.request) < 1024 and "\\x00" in traces[-1].request for t in traces)
+    traces = traced.audit.list_traces(resource_type="cts")
+    assert [(t.trace_rating, t.code) for t in traces] == [("warning", "CTS.0007"), ("warning", "CTS.0002"),
+                                                          ("warning", "CTS.0002")]
+    assert all(len(t.request) < 1024 for t in traces) and "\\x00" in traces[-1].request
 
