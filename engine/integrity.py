@@ -7,7 +7,7 @@ table are listed in `BOUND` (primary key first); a column left out is named in `
 the reason, so a column added later forces a decision (a test checks every column is in one
 of the two). The MAC is written by the ORM's `before_insert`/`before_update` mapper events
 and checked by its `load`/`refresh` events: an entity whose MAC does not match is refused
-with `DEW.0010` naming the table and row id (never a value). Only entity loads are checked:
+with `DEW.0010` naming the table and row id (no other field, nothing secret). Only entity loads are checked:
 code that decides permissions must select entities, not columns (`select(Policy,
 PolicyAttachment)`, not a join it does not load). Core `insert()`/`update()` statements on a
 protected table bypass the events and are refused by `do_orm_execute` (deletes are allowed:
@@ -21,7 +21,9 @@ are not detected: both need a record outside the database.
 Existing databases (trust on first use): at open, a protected table without a `mac` column
 gets one (`ALTER TABLE ... ADD COLUMN`) and every row it holds is MACed once, as it is then;
 after that the meta row `row_integrity` says the database is protected, and a protected table
-found later without its column is refused (DEW.0010) rather than trusted again.
+found later without its column is refused (DEW.0010) rather than trusted again. That row is
+in the database too: whoever drops a column *and* that row gets first-use trust once more,
+which is the limit of trusting on first use without a record outside the database.
 """
 from __future__ import annotations
 
