@@ -155,9 +155,9 @@ def _walk(value: Any, b: _Budget, depth: int) -> Any:
     if isinstance(value, str):
         if b.chars <= 0:
             return describe(value)
-        out = clip(value, min(b.text, b.chars))
-        b.chars -= len(out)
-        return out
+        kept = clip(value, min(b.text, b.chars))
+        b.chars -= len(kept)
+        return kept
     if isinstance(value, int):
         return int(value) if -MAX_SAFE_INT < value < MAX_SAFE_INT else describe(value)
     if isinstance(value, float):

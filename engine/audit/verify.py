@@ -59,6 +59,8 @@ class AuditHead:
         seq is a whole number 0..2**63-1 and chain 64 hex digits; only the head of a trail
         that never had a trace is `0:` (empty chain).
         """
+        seq: Any
+        chain: Any
         if isinstance(value, AuditHead):
             seq, chain = value.seq, value.chain
         elif isinstance(value, str):
