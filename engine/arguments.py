@@ -36,8 +36,16 @@ PARAM_CODES = {("KMS", "key_id"): "KMS.0205"}
 SCALARS = (bool, int, float, str, bytes, bytearray, datetime, date, timedelta, enum.Enum)
 
 
-def trace_name_of(method: str) -> str:
+# methods whose trace name is not their camelCased name (the cloud's CTS names)
+TRACE_NAMES = {("CTS", "export_csv"): "exportTraces", ("CTS", "verify"): "verifyTraces",
+               ("CTS", "head"): "verifyTraces", ("CTS", "count_traces"): "listTraces",
+               ("KMS", "verify"): "validateSignature", ("CSMS", "delete_secret"): "forceDeleteSecret"}
+
+
+def trace_name_of(method: str, family: str = "") -> str:
     """`create_secret_version` → `createSecretVersion` (the cloud's trace naming)."""
+    if (family, method) in TRACE_NAMES:
+        return TRACE_NAMES[(family, method)]
     head, *rest = method.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 

@@ -175,6 +175,18 @@ class Engine:
             raise SealedError()
         return Engine(self._ctx.with_principal(self._principal(name)), self.home)
 
+    def principals(self) -> list[Any]:
+        """Every user of every account: the operator's view for choosing whom to act as.
+
+        Not an IAM call: whoever runs the engine holds the root key and may act as anyone
+        (`as_user`), so this is no privilege of the acting principal (IAM reads stay
+        inside one account). → `UserInfo` list, by name."""
+        if self.sealed:
+            raise SealedError()
+        from engine.iam.service import user_info
+        with self._ctx.db.session(write=False) as s:
+            return [user_info(s, u) for u in s.exec(select(User).order_by(User.name)).all()]
+
     def with_source(self, source: str) -> "Engine":
         return Engine(replace(self._ctx, source=source), self.home)
 

@@ -215,7 +215,7 @@ class Service:
     def _refuse_early(self, method: str, request: dict, err: DewError) -> None:
         """Audit a call the argument guard refused before it started."""
         call = Call(self._ctx, None, self.family, self.default_resource_type, request)
-        self._refused(call, trace_name_of(method), err)
+        self._refused(call, trace_name_of(method, self.family), err)
 
 
 def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:

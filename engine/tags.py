@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from engine.errors import DewError
 
 # letters (any script: CJK allowed), digits, space, _ - @ ; no leading/trailing space
 _TAG_CHARS = re.compile(r"^[\w \-@]*\Z", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tag of a key or a secret."""
+    key: str
+    value: str = ""
 
 
 def _bad(code: str, msg: str) -> DewError:

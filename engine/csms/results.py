@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.kms.results import Tag
+from engine.tags import Tag
 
 __all__ = ["Tag", "Secret", "SecretList", "VersionMetadata", "SecretVersionValue", "Stage",
            "RotationResult", "RotationConfig"]

@@ -16,7 +16,7 @@ from engine.iam.resources import secret_resource
 from engine.events import fire as _events
 from engine.models.csms import Secret, SecretStage, SecretTag, SecretVersion
 from engine.models.events import SecretEvent
-from engine.service import Call
+from engine.service import Call, Service
 
 RESOURCE = "csms"
 
@@ -87,7 +87,7 @@ def purge(s: Session, secret: Secret) -> None:
     s.flush()
 
 
-class SecretBase:
+class SecretBase(Service):
     """Mixin helpers shared by the secret-manager mixins."""
 
     @contextmanager

@@ -14,6 +14,7 @@ from sqlmodel import select
 from engine.errors import DewError
 from engine.events.results import NotificationRecordInfo
 from engine.models.events import NotificationRecord
+from engine.service import Service
 
 MAX_PAGE = 1000
 
@@ -51,7 +52,7 @@ def _page(limit: object, offset: object) -> tuple[int, int]:
     return limit, offset
 
 
-class Inbox:
+class Inbox(Service):
     def list_notification_records(self, event_name: str | None = None, event_type: str | None = None,
                                   secret_name: str | None = None, unread_only: bool = False,
                                   limit: int = 50, offset: int = 0) -> list[NotificationRecordInfo]:
@@ -85,10 +86,13 @@ class Inbox:
         """Mark these records read; returns how many changed. Unknown ids are ignored."""
         if isinstance(record_ids, str):
             record_ids = [record_ids]
-        ids = [i for i in record_ids if isinstance(i, str)]
-        with self._call("markNotificationsRead", "csms", request={"record_ids": ids[:50],
-                                                                   "count": len(ids)}) as call:
+        ids = [i for i in record_ids if isinstance(i, str)] \
+            if isinstance(record_ids, (list, tuple, set, frozenset)) else None
+        with self._call("markNotificationsRead", "csms", request={"record_ids": (ids or [])[:50],
+                                                                   "count": len(ids or [])}) as call:
             call.authorize("csms:event:list")
+            if ids is None:
+                raise DewError("CSMS.0002", "record_ids must be a list of record ids", 400)
             return self._set_read(call, ids)
 
     def mark_all_read(self) -> int:

@@ -26,6 +26,7 @@ from engine.kms.keyrows import open_version
 from engine.kms.results import SignResult
 from engine.kms.specs import EC_SIGNING, RSA_ENCRYPTION, RSA_SIGNING, SIGN_VERIFY, SPECS, is_ec, is_rsa
 from engine.models.kms import Cmk
+from engine.service import Service
 
 _HASHES = {"SHA_1": hashes.SHA1, "SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384,
            "SHA_512": hashes.SHA512}
@@ -139,7 +140,7 @@ def verify_bytes(material: bytes, algorithm: str, data: bytes, algo, signature: 
     return True
 
 
-class AsymmetricOps:
+class AsymmetricOps(Service):
     """sign, verify, get_publickey (mixed into `eng.kms`)."""
 
     def sign(self, key_id: str, message: bytes, signing_algorithm: str,

@@ -19,6 +19,7 @@ from engine.kms import ciphertext
 from engine.kms.cryptoargs import aad_bytes, bits_param, check_size, hex_or_none, usable_key
 from engine.kms.envelope import decrypt_under, encrypt_under, new_data_key, require_symmetric_encryption_key
 from engine.kms.results import DataKey, DataKeyCipher, DecryptedDataKey
+from engine.service import Service
 
 DATAKEY_SPECS = {"AES_256": 256, "AES_128": 128}
 DEK_MAX = 1024
@@ -50,7 +51,7 @@ def dek_from_input(plain_text: object) -> bytes:
     return check_size(dek, 1, DEK_MAX, "data key", "KMS.2101")
 
 
-class DataKeyOps:
+class DataKeyOps(Service):
     """create_datakey, create_datakey_without_plaintext, encrypt_datakey, decrypt_datakey."""
 
     def _new_datakey(self, trace: str, grant_op: str, key_id, key_spec, datakey_length, aad):

@@ -22,6 +22,7 @@ from engine.kms.results import GrantInfo
 from engine.kms.states import require_usable
 from engine.models.core import Account, User
 from engine.models.grants import Grant
+from engine.service import Service
 
 GRANT_OPERATIONS = ("create-datakey", "create-datakey-without-plaintext", "encrypt-datakey",
                     "decrypt-datakey", "describe-key", "create-grant", "retire-grant",
@@ -97,7 +98,7 @@ def _find_grant(s, key_id: str, grant_id: object) -> Grant:
     return g
 
 
-class KeyGrants:
+class KeyGrants(Service):
     def create_grant(self, key_id: str, grantee_principal: str, operations,
                      grantee_principal_type: str = "user", name: str | None = None,
                      retiring_principal: str | None = None) -> str:

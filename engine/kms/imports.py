@@ -32,6 +32,7 @@ from engine.kms.specs import SPECS
 from engine.kms.states import KeyState, next_state
 from engine.models.imports import ImportParams
 from engine.models.kms import Cmk, KeyVersion
+from engine.service import Service
 
 WRAPPING_ALGORITHMS = {"RSAES_OAEP_SHA_256": hashes.SHA256, "RSAES_OAEP_SHA_1": hashes.SHA1}
 WRAPPING_KEY_SPECS = ("RSA_2048", "RSA_3072", "RSA_4096")
@@ -159,7 +160,7 @@ def drop_material(s, row: Cmk) -> None:
     s.add(row)
 
 
-class KeyImport:
+class KeyImport(Service):
     def get_parameters_for_import(self, key_id: str, wrapping_algorithm: str = "RSAES_OAEP_SHA_256",
                                   wrapping_key_spec: str = "RSA_2048") -> ImportParameters:
         wrapping_der = None

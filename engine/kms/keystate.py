@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import func
 from sqlmodel import select
 
-from engine.csms.queries import secrets_using_key
 from engine.errors import DewError
 from engine.kms.grants import grant_info
 from engine.kms.keyquery import key_filters, query_keys
 from engine.kms.keyrows import details, find_by_alias, key_tags, load_key
+from engine.kms.keyuse import secrets_using_key
 from engine.kms.lifecycle import check_alias, check_description
 from engine.kms.results import DeletionRisk, KeyDetails, KeyList, Quota
 from engine.kms.states import KeyState, next_state
@@ -29,7 +29,7 @@ from engine.models.core import AuditTrace, EnterpriseProject
 from engine.models.grants import Grant
 from engine.models.kms import Cmk
 from engine.projects import list_projects, project_exists, require_project
-from engine.service import Call
+from engine.service import Call, Service
 
 MIN_PENDING_DAYS, MAX_PENDING_DAYS = 7, 1096
 PROJECT_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
@@ -79,7 +79,7 @@ def check_pending_days(value: object) -> int:
     return value
 
 
-class KeyStateOps:
+class KeyStateOps(Service):
     # --- state changes -----------------------------------------------------------------
     def _change(self, call: Call, row: Cmk, action: str) -> KeyDetails:
         row.key_state = next_state(row.key_state, action, row.key_id).value

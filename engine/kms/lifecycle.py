@@ -14,6 +14,7 @@ from engine.kms.states import KeyState
 from engine.models.kms import Cmk, KeyTag
 from engine.projects import require_project
 from engine.tags import normalize_tags
+from engine.service import Service
 
 
 def check_alias(alias: object) -> str:
@@ -47,7 +48,7 @@ def check_spec_usage(key_spec: object, key_usage: object, origin: object) -> tup
     return str(key_spec), str(usage), str(origin)
 
 
-class KeyLifecycle:
+class KeyLifecycle(Service):
     def create_key(self, key_alias: str, key_spec: str = "AES_256", key_usage: str | None = None,
                    key_description: str = "", origin: str = "kms",
                    enterprise_project_id: str = "default", tags=None) -> KeyDetails:

@@ -4,13 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from engine.tags import Tag  # noqa: F401  (results carry tags)
 from engine.kms.states import KeyState
-
-
-@dataclass(frozen=True)
-class Tag:
-    key: str
-    value: str = ""
 
 
 @dataclass(frozen=True)

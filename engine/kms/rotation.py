@@ -20,6 +20,7 @@ from engine.kms.results import KeyMaterialVersion, RotationStatus
 from engine.kms.specs import SPECS
 from engine.kms.states import KeyState, require_usable
 from engine.models.kms import Cmk, KeyVersion
+from engine.service import Service
 
 MIN_INTERVAL, MAX_INTERVAL = 30, 365
 
@@ -68,7 +69,7 @@ def rotation_status(s, row: Cmk) -> RotationStatus:
                             for v in versions))
 
 
-class KeyRotation:
+class KeyRotation(Service):
     def _rotation_call(self, trace: str, key_id: str, request: dict | None = None):
         """The unit of work of a rotation call, its request carrying the key id."""
         return self._call(trace, "cmk", request={"key_id": key_id, **(request or {})})

@@ -16,6 +16,7 @@ from engine.kms.keystate import on_key, refuse_default
 from engine.kms.results import Tag
 from engine.models.kms import KeyTag
 from engine.tags import normalize_tags, validate_tag
+from engine.service import Service
 
 BATCH_TRACES = {"create": "batchCreateKeyTags", "delete": "batchDeleteKeyTags"}
 
@@ -55,7 +56,7 @@ def _delete_items(tags: Any) -> list[tuple[str, str]]:
     return normalize_tags(tags)
 
 
-class KeyTagging:
+class KeyTagging(Service):
     def create_key_tag(self, key_id: str, key: str, value: str = "") -> tuple[Tag, ...]:
         """Add a tag, or change the value of the key's existing tag `key`. → all its tags."""
         with on_key(self, "createKeyTag", key_id, "kms:cmkTag:create",

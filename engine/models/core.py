@@ -45,6 +45,7 @@ class Policy(SQLModel, table=True):
     name: str = Field(unique=True, max_length=128)
     document: str
     system: bool = False
+    domain_id: str = Field(default="", index=True, max_length=64)  # owner account; "" for system
     created: datetime = Field(sa_type=UTCDateTime)
     mac: str = Field(default="", max_length=64)  # row MAC (engine.integrity)
 

@@ -1,4 +1,6 @@
-"""Read-only questions other services ask about secrets (e.g. a key's deletion risk)."""
+"""What uses a key outside KMS: the secrets sealed with it (for the deletion risk).
+
+Reads the secret tables directly (shared models), so KMS never imports the secret manager."""
 from __future__ import annotations
 
 from sqlmodel import Session, select
