@@ -76,16 +76,6 @@ BOUND: dict[type, tuple[str, ...]] = {
 UNBOUND: dict[type, dict[str, str]] = {
     PolicyAttachment: {"id": "surrogate key; (user_id, policy_id) is unique and bound"},
 }
-# a column another change may not have added yet is bound only when the model has it
-_OPTIONAL = {(Policy, "domain_id")}
-
-
-def _fields(model: type) -> tuple[str, ...]:
-    cols = model.__table__.columns  # type: ignore[attr-defined]
-    return tuple(f for f in BOUND[model] if (model, f) not in _OPTIONAL or f in cols)
-
-
-FIELDS: dict[type, tuple[str, ...]] = {m: _fields(m) for m in BOUND}
 _TABLES = {m.__table__.name: m for m in BOUND}  # type: ignore[attr-defined]
 
 
@@ -136,7 +126,7 @@ def _stamp(_mapper: Any, _conn: Any, target: Any) -> None:
     model = type(target)
     table = model.__table__.name
     target.mac = row_mac(_mac_state(SASession.object_session(target)), table,
-                         tuple(getattr(target, f) for f in FIELDS[model]))
+                         tuple(getattr(target, f) for f in BOUND[model]))
 
 
 def _check(target: Any, session: Any) -> None:
@@ -146,7 +136,7 @@ def _check(target: Any, session: Any) -> None:
     table = model.__table__.name
     loaded = instance_state(target).dict
     try:
-        values = tuple(loaded[f] for f in FIELDS[model])
+        values = tuple(loaded[f] for f in BOUND[model])
         stored = loaded["mac"]
     except KeyError:  # loaded without all bound fields: cannot be trusted
         raise integrity_error(table, _row_id(target)) from None
@@ -182,6 +172,13 @@ event.listen(SASession, "do_orm_execute", _no_core_writes)
 
 
 # --- opening a database -----------------------------------------------------------------
+def _added_value(column: Any) -> Any:
+    """The value a bound column an older database lacks will hold once its own upgrade adds
+    it: the model's scalar default (that upgrade adds it with the same default)."""
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
 def protect_existing(conn: Any, key: bytes) -> list[str]:
     """Give every protected table its `mac` column and MAC rows that have none (first use).
 
@@ -192,17 +189,21 @@ def protect_existing(conn: Any, key: bytes) -> list[str]:
     marked = conn.execute(select(meta.c.value).where(meta.c.name == MARKER)).first() is not None
     state = keyed_state(key)
     upgraded = []
-    for model, fields in FIELDS.items():
+    for model, fields in BOUND.items():
         table = model.__table__  # type: ignore[attr-defined]
-        if "mac" in {c["name"] for c in insp.get_columns(table.name)}:
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        if "mac" in have:
             continue
         if marked:
             raise DewError(INTEGRITY_CODE, f"integrity check failed: table {table.name} lost its "
                                            "mac column, refusing to open the database", 500)
         conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN mac VARCHAR(64) NOT NULL DEFAULT ''")
         pk = list(table.primary_key.columns)
-        for row in conn.execute(select(table)).mappings().all():
-            mac = row_mac(state, table.name, tuple(row[f] for f in fields))
+        later = {f: _added_value(table.c[f]) for f in fields if f not in have}
+        stmt = select(*(c for c in table.columns if c.name in have))
+        for row in conn.execute(stmt).mappings().all():
+            values = tuple(later[f] if f in later else row[f] for f in fields)
+            mac = row_mac(state, table.name, values)
             conn.execute(update(table).where(*(c == row[c.name] for c in pk)).values(mac=mac))
         upgraded.append(table.name)
     if not marked:

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from engine import DewError, Engine, SeededRng
-from engine.integrity import BOUND, FIELDS, INTEGRITY_CODE, MARKER, UNBOUND
+from engine.integrity import BOUND, INTEGRITY_CODE, MARKER, UNBOUND
 from engine.models.kms import Cmk
 
 DISABLED, ENABLED = "3", "2"
@@ -239,13 +239,17 @@ def test_database_without_mac_columns_is_upgraded_once(home, clock):
     eng = _open(home, clock)
     k = eng.kms.create_key("old")
     eng.kms.create_grant(k.key_id, eng.iam.create_user("bob").name, ["encrypt-data"])
+    eng.iam.create_policy("readers", _policy(["kms:cmk:get"]))
     eng.close()
     tables = [m.__table__.name for m in BOUND]
+    # as written by a version without MACs, and without the policies' owner account
     _tamper(home, *((f"ALTER TABLE {t} DROP COLUMN mac",) for t in tables),
-            ("DELETE FROM meta WHERE name = ?", MARKER))  # as written by a version without MACs
+            ("DELETE FROM meta WHERE name = ?", MARKER),
+            ("DROP INDEX ix_iam_policy_domain_id",), ("ALTER TABLE iam_policy DROP COLUMN domain_id",))
     eng = _open(home, clock)
     try:
         assert eng.as_user("bob").kms.encrypt_data(k.key_id, b"hello").cipher_text
+        assert "readers" in [p.name for p in eng.iam.list_policies()]
     finally:
         eng.close()
     assert _query(home, "SELECT value FROM meta WHERE name = ?", MARKER) == [("v1",)]
@@ -266,7 +270,7 @@ def test_dropped_mac_column_is_not_trusted_again(home, clock):
 
 
 def test_every_column_of_a_protected_table_is_bound_or_explained():
-    for model, fields in FIELDS.items():
+    for model, fields in BOUND.items():
         columns = {c.name for c in model.__table__.columns} - {"mac"}
         explained = set(fields) | set(UNBOUND.get(model, {}))
         assert columns == explained, model.__table__.name
