@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from engine.errors import DewError
 
@@ -48,7 +48,8 @@ def normalize_tags(tags: Mapping[str, str] | Iterable | None, family: str = "KMS
         items = list(tags.items())
     else:
         items = []
-        for t in tags:
+        entries: Iterable[Any] = tags  # dicts, Tag objects or (key, value) pairs, mixed
+        for t in entries:
             if isinstance(t, Mapping):
                 items.append((t.get("key"), t.get("value", "")))
             elif hasattr(t, "key"):

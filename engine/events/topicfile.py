@@ -85,7 +85,7 @@ def append_to_topic(home: str | os.PathLike[str] | None, name: object, line: str
     if worker.is_alive():
         with _stuck_lock:
             _stuck.append(worker)
-        reason = f"the write did not finish within {DELIVERY_TIMEOUT:g} s"
+        reason: str | None = f"the write did not finish within {DELIVERY_TIMEOUT:g} s"
     else:
         reason = outcome[0] if outcome else "the write failed"
     if reason is not None:

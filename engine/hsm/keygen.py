@@ -18,6 +18,7 @@ EC_CURVES = {"EC_P256": ec.SECP256R1, "EC_P384": ec.SECP384R1}
 def generate_material(spec: str, rng: SystemRng) -> bytes:
     if spec in SYMMETRIC_SIZES:
         return rng.secret_bytes(SYMMETRIC_SIZES[spec])
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     if spec in RSA_BITS:
         key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS[spec])
     elif spec in EC_CURVES:
