@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import event, func, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from engine.events.catalog import BY_NAME, ENABLED, level_of
 from engine.events.topicfile import append_to_topic
@@ -146,7 +146,7 @@ def deliver_committed(db: Any, home: Any, pending: list[tuple[str, str, str]]) -
     ids = [p[0] for p in pending]
     with db.session(write=False) as r:
         waiting = set(r.exec(select(NotificationRecord.record_id)
-                             .where(NotificationRecord.record_id.in_(ids),
+                             .where(col(NotificationRecord.record_id).in_(ids),
                                     NotificationRecord.notification_status == PENDING)).all())
     outcome: dict[str, list[str]] = {SUCCESS: [], FAIL: []}
     for rid, topic_name, line in pending:
@@ -159,7 +159,7 @@ def deliver_committed(db: Any, home: Any, pending: list[tuple[str, str, str]]) -
         for status, done in outcome.items():
             if done:
                 w.exec(update(NotificationRecord)
-                       .where(NotificationRecord.record_id.in_(done),
-                              NotificationRecord.notification_status == PENDING)
+                       .where(col(NotificationRecord.record_id).in_(done),
+                              col(NotificationRecord.notification_status) == PENDING)
                        .values(notification_status=status))
     return len(outcome[SUCCESS]) + len(outcome[FAIL])

@@ -1,15 +1,17 @@
 """The local notification inbox: listing, reading and marking delivered notifications.
 
-A mixin of `EventsService` (needs `_reading_events`, `_call`). Records belong to the caller's
-account; listing is filtered and paged in the database, newest first. Reading needs
-`csms:event:list`; marking read is a (traced) change of the inbox only.
+A mixin of `EventsService`; it holds `_reading_events`, the authorized read both use.
+Records belong to the caller's account; listing is filtered and paged in the database,
+newest first. Reading needs `csms:event:list`; marking read is a (traced) change of the
+inbox only.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import func, update
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from engine.errors import DewError
 from engine.events.results import NotificationRecordInfo
@@ -53,6 +55,14 @@ def _page(limit: object, offset: object) -> tuple[int, int]:
 
 
 class Inbox(Service):
+    @contextmanager
+    def _reading_events(self, action: str, trace: str | None,
+                        request: dict | None = None) -> Iterator[Session]:
+        """An authorized read over the account's events; with `trace`, a refusal is audited."""
+        with self._reading(trace or "", "csms", request=request, audit=trace is not None) as call:
+            call.authorize(action)
+            yield call.s
+
     def list_notification_records(self, event_name: str | None = None, event_type: str | None = None,
                                   secret_name: str | None = None, unread_only: bool = False,
                                   limit: int = 50, offset: int = 0) -> list[NotificationRecordInfo]:
@@ -61,7 +71,7 @@ class Inbox(Service):
             limit, offset = _page(limit, offset)
             stmt = _filtered(select(NotificationRecord), self.ctx.principal.domain_id, event_name,
                              event_type, secret_name, unread_only)
-            stmt = stmt.order_by(NotificationRecord.seq.desc(), NotificationRecord.create_time.desc())
+            stmt = stmt.order_by(col(NotificationRecord.seq).desc(), col(NotificationRecord.create_time).desc())
             return [record_info(r) for r in s.exec(stmt.offset(offset).limit(limit)).all()]
 
     def count_notification_records(self, event_name: str | None = None, event_type: str | None = None,
@@ -102,12 +112,12 @@ class Inbox(Service):
 
     def _set_read(self, call: Any, ids: list[str] | None) -> int:
         stmt = update(NotificationRecord).where(
-            NotificationRecord.domain_id == call.principal.domain_id,
-            NotificationRecord.read == False).values(read=True)  # noqa: E712
+            col(NotificationRecord.domain_id) == call.principal.domain_id,
+            col(NotificationRecord.read) == False).values(read=True)  # noqa: E712
         if ids is None:
             n = int(call.s.exec(stmt).rowcount or 0)
         else:  # in chunks: a database takes a bounded number of bound parameters
-            n = sum(int(call.s.exec(stmt.where(NotificationRecord.record_id.in_(ids[i:i + 500])))
+            n = sum(int(call.s.exec(stmt.where(col(NotificationRecord.record_id).in_(ids[i:i + 500])))
                         .rowcount or 0) for i in range(0, len(ids), 500))
         call.response = {"marked": n}
         return n

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import select
+from sqlmodel import col, select
 
 from engine.events.fire import PENDING, deliver_committed, fire_secret_event
 from engine.models.csms import Secret, SecretVersion
@@ -40,11 +40,12 @@ def fire_version_expiry(engine, now: datetime) -> int:
     while True:
         with ctx.db.session() as s:  # BEGIN IMMEDIATE: claimed by exactly one process
             stmt = ctx.db.for_update(
-                select(SecretVersion, Secret).join(Secret, Secret.secret_id == SecretVersion.secret_id)
-                .where(SecretVersion.expire_time != None,  # noqa: E711
-                       SecretVersion.expire_time <= now,
-                       SecretVersion.expiry_notified == False)  # noqa: E712
-                .order_by(SecretVersion.expire_time, SecretVersion.secret_id, SecretVersion.seq)
+                select(SecretVersion, Secret).join(Secret, col(Secret.secret_id) == col(SecretVersion.secret_id))
+                .where(col(SecretVersion.expire_time) != None,  # noqa: E711
+                       col(SecretVersion.expire_time) <= now,
+                       col(SecretVersion.expiry_notified) == False)  # noqa: E712
+                .order_by(col(SecretVersion.expire_time), col(SecretVersion.secret_id),
+                          col(SecretVersion.seq))
                 .limit(BATCH))
             rows = s.exec(stmt).all()
             call = Call(ctx, s, "CSMS", "csms", None)
@@ -67,10 +68,11 @@ def retry_file_deliveries(engine, now: datetime) -> int:
             rows = s.exec(
                 select(NotificationRecord.record_id, NotificationRecord.notification_content,
                        Topic.name, Topic.file)
-                .join(Topic, Topic.topic_id == NotificationRecord.notification_target_id, isouter=True)
-                .where(NotificationRecord.notification_status == PENDING,
-                       NotificationRecord.create_time <= now - DELIVERY_GRACE)
-                .order_by(NotificationRecord.create_time, NotificationRecord.seq)
+                .join(Topic, col(Topic.topic_id) == col(NotificationRecord.notification_target_id),
+                      isouter=True)
+                .where(col(NotificationRecord.notification_status) == PENDING,
+                       col(NotificationRecord.create_time) <= now - DELIVERY_GRACE)
+                .order_by(col(NotificationRecord.create_time), col(NotificationRecord.seq))
                 .limit(BATCH)).all()
         # a topic gone, or no longer delivering to a file: the empty name makes it FAIL
         pending = [(rid, name if name and file else "", content) for rid, content, name, file in rows]
@@ -85,7 +87,7 @@ def prune_notification_records(engine, now: datetime) -> int:
     ctx = engine.context
     cutoff = now - timedelta(days=ctx.settings.notification_retention_days)
     with ctx.db.session() as s:
-        result = s.exec(delete(NotificationRecord).where(NotificationRecord.create_time < cutoff))
+        result = s.exec(delete(NotificationRecord).where(col(NotificationRecord.create_time) < cutoff))
         return int(result.rowcount or 0)
 
 

@@ -15,8 +15,7 @@ every change goes through `_call` and is traced.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -150,14 +149,6 @@ def event_info(s: Session, ev: SecretEvent, topic: Topic | None = None, home: An
 
 class EventsService(Inbox, Service):
     family = "CSMS"
-
-    @contextmanager
-    def _reading_events(self, action: str, trace: str | None,
-                        request: dict | None = None) -> Iterator[Session]:
-        """An authorized read over the account's events; with `trace`, a refusal is audited."""
-        with self._reading(trace or "", "csms", request=request, audit=trace is not None) as call:
-            call.authorize(action)
-            yield call.s
 
     # --- topics ------------------------------------------------------------------------
     def create_topic(self, name: str, file: bool | str | None = None) -> TopicInfo:
