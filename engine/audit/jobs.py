@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from engine.audit.verify import AUDIT_ANCHOR, anchor_value
 from engine.audit.writer import AUDIT_HEAD
@@ -34,7 +34,7 @@ def prune_traces(engine, now: datetime) -> int:
         first_recent = s.exec(select(func.min(AuditTrace.seq)).where(AuditTrace.time >= cutoff)).one()
         upto = min(newest - 1, first_recent - 1 if first_recent is not None else newest)
         last = s.exec(select(AuditTrace).where(AuditTrace.seq <= upto)
-                      .order_by(AuditTrace.seq.desc()).limit(1)).first()
+                      .order_by(col(AuditTrace.seq).desc()).limit(1)).first()
         if last is None:
             return 0
         n = s.exec(delete(AuditTrace).where(AuditTrace.seq <= last.seq)).rowcount

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from engine.errors import DewError
 from engine.models.core import AuditTrace
@@ -111,7 +111,7 @@ def where(stmt: Any, f: TraceFilter, domain_id: str, now: datetime, retention_da
     if f.resource_id:
         stmt = stmt.where(AuditTrace.resource_id == f.resource_id)
     if f.resource_name:  # names: case-insensitive substring
-        stmt = stmt.where(AuditTrace.resource_name.icontains(f.resource_name, autoescape=True))
+        stmt = stmt.where(col(AuditTrace.resource_name).icontains(f.resource_name, autoescape=True))
     if f.user:
         stmt = stmt.where(AuditTrace.user == f.user)
     if f.trace_rating:
@@ -120,7 +120,7 @@ def where(stmt: Any, f: TraceFilter, domain_id: str, now: datetime, retention_da
 
 
 def newest_first(stmt: Any) -> Any:
-    return stmt.order_by(AuditTrace.seq.desc())
+    return stmt.order_by(col(AuditTrace.seq).desc())
 
 
 def page(s: Any, f: TraceFilter, domain_id: str, now: datetime, retention_days: int,

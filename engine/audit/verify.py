@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from engine.audit.writer import AUDIT_HEAD, chain_value
 from engine.codec import canonical
@@ -136,12 +136,12 @@ def read_anchor(s: Session, key: bytes) -> tuple[int, str, bool]:
 def _rows(s: Session):
     last = -1
     while True:
-        batch = s.exec(select(AuditTrace).where(AuditTrace.seq > last)
-                       .order_by(AuditTrace.seq).limit(BATCH)).all()
+        batch = s.exec(select(AuditTrace).where(col(AuditTrace.seq) > last)
+                       .order_by(col(AuditTrace.seq)).limit(BATCH)).all()
         yield from batch
         if len(batch) < BATCH:
             return
-        last = batch[-1].seq
+        last = int(batch[-1].seq or 0)
 
 
 def _fail(problem: str, t: AuditTrace | None, checked: int, message: str,
@@ -151,7 +151,7 @@ def _fail(problem: str, t: AuditTrace | None, checked: int, message: str,
 
 
 def current_head(s: Session, key: bytes) -> AuditHead:
-    last = s.exec(select(AuditTrace).order_by(AuditTrace.seq.desc()).limit(1)).first()
+    last = s.exec(select(AuditTrace).order_by(col(AuditTrace.seq).desc()).limit(1)).first()
     if last is not None:
         return AuditHead(int(last.seq or 0), last.chain)
     seq, chain, _ = read_anchor(s, key)
@@ -193,7 +193,7 @@ def verify_chain(s: Session, key: bytes, expected_head: AuditHead | None = None)
         after = f"after seq {last.seq}" if last is not None else "of the trail"
         return _fail("removed", None, checked, f"the newest traces {after} were removed "
                      "(the chain head in meta is not the last trace)", head,
-                     seq=(last.seq + 1) if last is not None else None)
+                     seq=int(last.seq or 0) + 1 if last is not None else None)
     if expected_head is not None:
         problem = _against_saved(expected_head, seen_expected, last, anchor_seq, anchor_chain)
         if problem:
