@@ -18,14 +18,13 @@ from engine.events.catalog import BY_NAME as EVENT_TYPES_BY_NAME
 from engine.events.catalog import DISABLED, ENABLED, EVENT_TYPES, EventType
 from engine.events.catalog import NAME_RE as EVENT_NAME_RE
 from engine.iam.service import NAME_RE as IAM_NAME_RE
-from engine.kms.grants import GRANT_OPERATIONS, PRINCIPAL_TYPES
-from engine.kms.grants import NAME_RE as GRANT_NAME_RE
 from engine.kms.imports import WRAPPING_ALGORITHMS as _WRAPPING_HASHES
 from engine.kms.imports import WRAPPING_KEY_SPECS
-from engine.kms.lifecycle import check_alias as check_key_alias
-from engine.kms.lifecycle import check_description as check_key_description
-from engine.kms.rotation import MAX_INTERVAL as ROTATION_MAX_DAYS
-from engine.kms.rotation import MIN_INTERVAL as ROTATION_MIN_DAYS
+from engine.kms.rules import GRANT_NAME_RE, GRANT_OPERATIONS, PRINCIPAL_TYPES
+from engine.kms.rules import MAX_INTERVAL as ROTATION_MAX_DAYS
+from engine.kms.rules import MIN_INTERVAL as ROTATION_MIN_DAYS
+from engine.kms.rules import check_alias as check_key_alias
+from engine.kms.rules import check_description as check_key_description
 from engine.kms.specs import (ALL_USAGES, EC_SIGNING, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, RSA_SIGNING, SIGN_VERIFY,
                               SPECS, SpecInfo, is_rsa)
 from engine.kms.states import KeyState

@@ -21,9 +21,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 from engine.errors import DewError
 from engine.hsm.keygen import load_trusted_private_key as load_private_key
 from engine.hsm.keygen import public_key_pem  # noqa: F401  (re-exported for the mixin)
-from engine.kms.cryptoargs import b64, check_size, usable_key
+from engine.kms.cryptoargs import b64, usable_key
 from engine.kms.keyrows import open_version
 from engine.kms.results import SignResult
+from engine.kms.rules import DIGEST_LENGTH, INVALID, RSA_CANNOT_DECRYPT, check_size
 from engine.kms.specs import EC_SIGNING, RSA_ENCRYPTION, RSA_SIGNING, SIGN_VERIFY, SPECS, is_ec, is_rsa
 from engine.models.kms import Cmk
 from engine.service import Service
@@ -57,7 +58,7 @@ def oaep_max_plaintext(key_spec: str, algorithm: str) -> int:
 def rsa_encrypt(key: Cmk, material: bytes, algorithm: str, data: bytes) -> bytes:
     limit = oaep_max_plaintext(key.key_spec, algorithm)
     if len(data) > limit:
-        raise DewError("KMS.0308", f"plain_text is {len(data)} bytes: {algorithm} with {key.key_spec} "
+        raise DewError(INVALID, f"plain_text is {len(data)} bytes: {algorithm} with {key.key_spec} "
                                    f"encrypts at most {limit} bytes", 400)
     return load_private_key(material).public_key().encrypt(data, _oaep(algorithm))
 
@@ -67,17 +68,17 @@ def rsa_decrypt(material: bytes, algorithm: str, blob: bytes) -> bytes:
     try:
         return load_private_key(material).decrypt(blob, _oaep(algorithm))
     except ValueError:
-        raise DewError("KMS.0311", "the ciphertext cannot be decrypted", 400) from None
+        raise DewError(RSA_CANNOT_DECRYPT, "the ciphertext cannot be decrypted", 400) from None
 
 
 def check_rsa_encryption_key(key: Cmk, algorithm: str) -> None:
     if algorithm not in RSA_ENCRYPTION:
-        raise DewError("KMS.0308", f"invalid encryption_algorithm {algorithm!r}", 400)
+        raise DewError(INVALID, f"invalid encryption_algorithm {algorithm!r}", 400)
     if not is_rsa(key.key_spec):
-        raise DewError("KMS.0308", f"encryption_algorithm {algorithm} does not fit key {key.key_id} "
+        raise DewError(INVALID, f"encryption_algorithm {algorithm} does not fit key {key.key_id} "
                                    f"({key.key_spec}/{key.key_usage}): use SYMMETRIC_DEFAULT", 400)
     if key.key_usage != "ENCRYPT_DECRYPT":
-        raise DewError("KMS.0308", f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
+        raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
                                    f"{algorithm} needs an ENCRYPT_DECRYPT key", 400)
 
 
@@ -85,16 +86,16 @@ def check_rsa_encryption_key(key: Cmk, algorithm: str) -> None:
 
 def check_signing(key: Cmk, algorithm: object) -> str:
     if algorithm not in RSA_SIGNING + EC_SIGNING:
-        raise DewError("KMS.0308", f"invalid signing_algorithm {algorithm!r}; one of "
+        raise DewError(INVALID, f"invalid signing_algorithm {algorithm!r}; one of "
                                    f"{', '.join(RSA_SIGNING + EC_SIGNING)}", 400)
     if key.key_usage != SIGN_VERIFY:
-        raise DewError("KMS.0308", f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
+        raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
                                    f"{algorithm} needs a SIGN_VERIFY key", 400)
     fits = (is_rsa(key.key_spec) and algorithm in RSA_SIGNING) or \
            (is_ec(key.key_spec) and algorithm in EC_SIGNING)
     if not fits:
         allowed = RSA_SIGNING if is_rsa(key.key_spec) else EC_SIGNING
-        raise DewError("KMS.0308", f"signing_algorithm {algorithm} does not fit key spec "
+        raise DewError(INVALID, f"signing_algorithm {algorithm} does not fit key spec "
                                    f"{key.key_spec} (allowed: {', '.join(allowed)})", 400)
     return str(algorithm)
 
@@ -102,14 +103,14 @@ def check_signing(key: Cmk, algorithm: object) -> str:
 def prepare_message(message: object, message_type: object, algorithm: str):
     """(data, hash-or-Prehashed): RAW 1–4096 bytes; DIGEST exactly the hash's length (KMS.0329)."""
     if message_type not in MESSAGE_TYPES:
-        raise DewError("KMS.0308", f"invalid message_type {message_type!r}; RAW or DIGEST", 400)
+        raise DewError(INVALID, f"invalid message_type {message_type!r}; RAW or DIGEST", 400)
     if not isinstance(message, (bytes, bytearray, memoryview)):
-        raise DewError("KMS.0308", "message must be bytes", 400)
+        raise DewError(INVALID, "message must be bytes", 400)
     data, h = bytes(message), hash_for(algorithm)
     if message_type == "RAW":
         return check_size(data, 1, MESSAGE_MAX, "message"), h
     if len(data) != h.digest_size:
-        raise DewError("KMS.0329", f"a {h.name.upper()} digest is {h.digest_size} bytes, "
+        raise DewError(DIGEST_LENGTH, f"a {h.name.upper()} digest is {h.digest_size} bytes, "
                                    f"the message is {len(data)}", 400)
     return data, utils.Prehashed(h)
 
@@ -168,7 +169,7 @@ class AsymmetricOps(Service):
             except (binascii.Error, ValueError):
                 sig = None
             if not sig:
-                raise DewError("KMS.0308", "signature must be non-empty base64", 400)
+                raise DewError(INVALID, "signature must be non-empty base64", 400)
             _, material = open_version(call.s, self.ctx.hsm, key)
             valid = verify_bytes(material, algorithm, data, algo, sig)
             call.response = {"key_id": key.key_id, "signature_valid": valid}
@@ -179,7 +180,7 @@ class AsymmetricOps(Service):
         with self._call("getPublicKey", "cmk", request={"key_id": key_id}) as call:
             key = usable_key(call, key_id, "kms:cmk:get", None)
             if SPECS[key.key_spec].symmetric:
-                raise DewError("KMS.0308", f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
+                raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
                                            "only asymmetric keys have a public key", 400)
             _, material = open_version(call.s, self.ctx.hsm, key)
             call.response = {"key_id": key.key_id}

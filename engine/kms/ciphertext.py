@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from engine.codec import canonical
 from engine.errors import CANNOT_DECRYPT, DewError
+from engine.kms.rules import INVALID
 from engine.rand import SystemRng
 
 FORMAT = b"\x02\x00"
@@ -44,7 +45,7 @@ OVERHEAD = HEADER_LEN + 16  # 124
 _PREFIX = struct.Struct(">2sBBB3s36sI32s12s")  # 92 bytes, then the 16-byte commitment
 
 
-def cipher_error(code: str = "KMS.0308") -> DewError:
+def cipher_error(code: str = INVALID) -> DewError:
     return DewError(code, CANNOT_DECRYPT, 400)
 
 
@@ -82,7 +83,7 @@ def seal(material: bytes, key_id: str, version: int, kind: int, plaintext: bytes
     return header + body
 
 
-def parse(blob: bytes, kind: int, code: str = "KMS.0308") -> Header:
+def parse(blob: bytes, kind: int, code: str = INVALID) -> Header:
     """Read the header of a blob of the expected kind, or refuse (vaguely)."""
     if len(blob) < OVERHEAD + 16 or (len(blob) - OVERHEAD) % 16:
         raise cipher_error(code)
@@ -97,7 +98,7 @@ def parse(blob: bytes, kind: int, code: str = "KMS.0308") -> Header:
 
 
 def open_(material: bytes, header: Header, blob: bytes, aad: bytes | None,
-          code: str = "KMS.0308") -> bytes:
+          code: str = INVALID) -> bytes:
     enc_key, commit_key = _keys(material, header.salt, header.key_id, header.version)
     expect = hmac.new(commit_key, header.raw[:92], hashlib.sha256).digest()[:16]
     if not hmac.compare_digest(expect, header.commitment):

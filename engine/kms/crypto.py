@@ -19,13 +19,15 @@ from engine.errors import CANNOT_DECRYPT, DewError
 from engine.kms import ciphertext
 from engine.kms.asymmetric import (AsymmetricOps, check_rsa_encryption_key, rsa_decrypt,
                                    rsa_encrypt)
-from engine.kms.cryptoargs import (aad_bytes, as_bytes, authorized_key, b64, b64_or_none,
-                                   bits_param, check_size, hex_or_none, usable_key)
+from engine.kms.cryptoargs import authorized_key, b64, usable_key
 from engine.kms.datakeys import DataKeyOps
 from engine.kms.envelope import (decrypt_under, encrypt_under, peek_key_id,
                                  require_symmetric_encryption_key)
 from engine.kms.keyrows import load_key, open_version
 from engine.kms.results import DecryptResult, EncryptResult, MacResult
+from engine.kms.rules import (INVALID, INVALID_CONTEXT, MISSING_PARAMETER, RANDOM_LENGTH, RANDOM_MULTIPLE,
+                              RSA_CANNOT_DECRYPT, aad_bytes, as_bytes, b64_or_none, bits_param, check_size,
+                              hex_or_none)
 from engine.kms.specs import GENERATE_VERIFY_MAC, MAC_FOR_SPEC, RSA_ENCRYPTION
 from engine.models.kms import Cmk
 
@@ -39,7 +41,7 @@ def check_encryption(key: Cmk, algorithm: object) -> str:
     """The algorithm, if it fits the key; else KMS.0308 naming the algorithm and the key."""
     if algorithm == SYMMETRIC_DEFAULT:
         if key.key_spec.startswith("RSA_") and key.key_usage == "ENCRYPT_DECRYPT":
-            raise DewError("KMS.0308", f"encryption_algorithm SYMMETRIC_DEFAULT does not fit key "
+            raise DewError(INVALID, f"encryption_algorithm SYMMETRIC_DEFAULT does not fit key "
                                        f"{key.key_id} ({key.key_spec}/{key.key_usage}): use "
                                        f"{' or '.join(RSA_ENCRYPTION)}", 400)
         require_symmetric_encryption_key(key)
@@ -51,19 +53,19 @@ def check_encryption(key: Cmk, algorithm: object) -> str:
 def no_aad_for_rsa(aad: bytes | None, algorithm: str) -> None:
     # RSA-OAEP output carries no context; silently ignoring one would mislead the caller
     if aad:
-        raise DewError("KMS.0208", f"additional_authenticated_data is not supported with {algorithm}", 400)
+        raise DewError(INVALID_CONTEXT, f"additional_authenticated_data is not supported with {algorithm}", 400)
 
 
 def check_mac(key: Cmk, algorithm: object, message: object) -> bytes:
     if key.key_usage != GENERATE_VERIFY_MAC or key.key_spec not in MAC_FOR_SPEC:
-        raise DewError("KMS.0308", f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
+        raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
                                    "MACs need a GENERATE_VERIFY_MAC (HMAC) key", 400)
     expected = MAC_FOR_SPEC[key.key_spec]
     if algorithm != expected:
-        raise DewError("KMS.0308", f"mac_algorithm {algorithm!r} does not fit key spec "
+        raise DewError(INVALID, f"mac_algorithm {algorithm!r} does not fit key spec "
                                    f"{key.key_spec} (use {expected})", 400)
     if not isinstance(message, (bytes, bytearray, memoryview)):
-        raise DewError("KMS.0308", "message must be bytes", 400)
+        raise DewError(INVALID, "message must be bytes", 400)
     return check_size(bytes(message), 1, PLAIN_MAX, "message")
 
 
@@ -100,7 +102,7 @@ class KeyCrypto(DataKeyOps, AsymmetricOps):
             elif encryption_algorithm in RSA_ENCRYPTION:
                 key, plain = self._decrypt_rsa(call, cipher_text, key_id, encryption_algorithm, aad)
             else:
-                raise DewError("KMS.0308", f"invalid encryption_algorithm {encryption_algorithm!r}", 400)
+                raise DewError(INVALID, f"invalid encryption_algorithm {encryption_algorithm!r}", 400)
             call.response = {"key_id": key.key_id}
             return DecryptResult(key.key_id, plain)
 
@@ -126,13 +128,13 @@ class KeyCrypto(DataKeyOps, AsymmetricOps):
 
     def _decrypt_rsa(self, call, cipher_text, key_id, algorithm, aad) -> tuple[Cmk, bytes]:
         if key_id is None:
-            raise DewError("KMS.0204", f"key_id is required to decrypt {algorithm} ciphertext", 400)
+            raise DewError(MISSING_PARAMETER, f"key_id is required to decrypt {algorithm} ciphertext", 400)
         key = usable_key(call, key_id, "kms:cmk:crypto", "decrypt-data")
         check_encryption(key, algorithm)
         no_aad_for_rsa(aad, algorithm)
         blob = b64_or_none(cipher_text)
         if not blob:
-            raise DewError("KMS.0311", CANNOT_DECRYPT, 400)
+            raise DewError(RSA_CANNOT_DECRYPT, CANNOT_DECRYPT, 400)
         _, material = open_version(call.s, self.ctx.hsm, key)
         return key, rsa_decrypt(material, algorithm, blob)
 
@@ -154,7 +156,7 @@ class KeyCrypto(DataKeyOps, AsymmetricOps):
             data = check_mac(key, mac_algorithm, message)
             given = hex_or_none(mac)
             if not given:
-                raise DewError("KMS.0308", "mac must be non-empty hex", 400)
+                raise DewError(INVALID, "mac must be non-empty hex", 400)
             _, material = open_version(call.s, self.ctx.hsm, key)
             expect = hmac.new(material, data, MAC_HASHES[mac_algorithm]).digest()
             valid = hmac.compare_digest(expect, given)
@@ -165,6 +167,6 @@ class KeyCrypto(DataKeyOps, AsymmetricOps):
         """Hex of `random_data_length` bits (8–512, a multiple of 8: SPEC §2) from the CSPRNG."""
         with self._call("genRandom", "rng", request={"random_data_length": random_data_length}) as call:
             call.authorize("kms:cmk:generate")
-            bits = bits_param(random_data_length, "random_data_length", 8, 512, "KMS.1801", "KMS.1802")
+            bits = bits_param(random_data_length, "random_data_length", 8, 512, RANDOM_LENGTH, RANDOM_MULTIPLE)
             call.response = {"random_data_length": bits}
             return self.ctx.rng.secret_bytes(bits // 8).hex()

@@ -16,9 +16,11 @@ import hmac
 
 from engine.errors import CANNOT_DECRYPT, DewError
 from engine.kms import ciphertext
-from engine.kms.cryptoargs import aad_bytes, bits_param, check_size, hex_or_none, usable_key
+from engine.kms.cryptoargs import usable_key
 from engine.kms.envelope import decrypt_under, encrypt_under, new_data_key, require_symmetric_encryption_key
 from engine.kms.results import DataKey, DataKeyCipher, DecryptedDataKey
+from engine.kms.rules import (DATAKEY_CIPHER, DATAKEY_HASH, DATAKEY_LENGTH, DATAKEY_MULTIPLE, DATAKEY_PLAIN,
+                              DATAKEY_SPEC, aad_bytes, bits_param, check_size, hex_or_none)
 from engine.service import Service
 
 DATAKEY_SPECS = {"AES_256": 256, "AES_128": 128}
@@ -28,9 +30,9 @@ DEK_MAX = 1024
 def datakey_bits(key_spec: object, datakey_length: object) -> int:
     """Bits of a new data key: datakey_length wins when given, else key_spec, else 256."""
     if key_spec not in (None, "") and key_spec not in DATAKEY_SPECS:
-        raise DewError("KMS.1902", f"invalid key_spec {key_spec!r}: AES_128 or AES_256", 400)
+        raise DewError(DATAKEY_SPEC, f"invalid key_spec {key_spec!r}: AES_128 or AES_256", 400)
     if datakey_length not in (None, ""):
-        return bits_param(datakey_length, "datakey_length", 8, 8192, "KMS.1901", "KMS.1903")
+        return bits_param(datakey_length, "datakey_length", 8, 8192, DATAKEY_LENGTH, DATAKEY_MULTIPLE)
     return DATAKEY_SPECS.get(key_spec or "AES_256", 256)  # type: ignore[arg-type]
 
 
@@ -41,14 +43,14 @@ def dek_from_input(plain_text: object) -> bytes:
     elif isinstance(plain_text, str):
         raw = hex_or_none(plain_text)
         if raw is None or len(raw) <= 32:
-            raise DewError("KMS.2101", "plain_text must be hex of the data key followed by its "
+            raise DewError(DATAKEY_PLAIN, "plain_text must be hex of the data key followed by its "
                                        "SHA-256 digest", 400)
         dek, digest = raw[:-32], raw[-32:]
         if not hmac.compare_digest(hashlib.sha256(dek).digest(), digest):
-            raise DewError("KMS.2103", "the data key does not match its SHA-256 digest", 400)
+            raise DewError(DATAKEY_HASH, "the data key does not match its SHA-256 digest", 400)
     else:
-        raise DewError("KMS.2101", "plain_text must be bytes (or hex of DEK and its SHA-256)", 400)
-    return check_size(dek, 1, DEK_MAX, "data key", "KMS.2101")
+        raise DewError(DATAKEY_PLAIN, "plain_text must be bytes (or hex of DEK and its SHA-256)", 400)
+    return check_size(dek, 1, DEK_MAX, "data key", DATAKEY_PLAIN)
 
 
 class DataKeyOps(Service):
@@ -100,8 +102,8 @@ class DataKeyOps(Service):
             aad = aad_bytes(additional_authenticated_data)
             blob = hex_or_none(cipher_text)
             if blob is None:
-                raise DewError("KMS.2201", CANNOT_DECRYPT, 400)
+                raise DewError(DATAKEY_CIPHER, CANNOT_DECRYPT, 400)
             _, dek = decrypt_under(call.s, self.ctx.hsm, blob, aad, ciphertext.KIND_DATAKEY,
-                                   expected_key_id=key.key_id, code="KMS.2201")
+                                   expected_key_id=key.key_id, code=DATAKEY_CIPHER)
             call.response = {"key_id": key.key_id, "datakey_length": len(dek)}
             return DecryptedDataKey(dek, len(dek), hashlib.sha256(dek).hexdigest())

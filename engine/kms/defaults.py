@@ -5,26 +5,17 @@ opens or commits a transaction of its own.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlmodel import Session
 
-from engine.errors import DewError
 from engine.hsm.keygen import generate_material
 from engine.hsm.seal import Hsm
 from engine.kms.keyrows import add_version, find_by_alias
-from engine.kms.states import KeyState
+from engine.kms.rules import default_alias
+from engine.kms.states import initial_state
 from engine.models.kms import Cmk
 from engine.rand import SystemRng
-
-SERVICE_RE = re.compile(r"^[a-z0-9_-]{1,32}\Z")
-
-
-def default_alias(service: str) -> str:
-    if not isinstance(service, str) or not SERVICE_RE.match(service):
-        raise DewError("KMS.1101", f"invalid service name {service!r} for a default key", 400)
-    return f"{service}/default"
 
 
 def ensure_default_key(s: Session, hsm: Hsm, rng: SystemRng, domain_id: str, service: str,
@@ -36,7 +27,7 @@ def ensure_default_key(s: Session, hsm: Hsm, rng: SystemRng, domain_id: str, ser
         return row, False
     row = Cmk(key_id=rng.uuid(), domain_id=domain_id, key_alias=alias,
               key_description=f"Default key of {service}", key_spec="AES_256",
-              key_usage="ENCRYPT_DECRYPT", key_state=KeyState.ENABLED.value, origin="kms",
+              key_usage="ENCRYPT_DECRYPT", key_state=initial_state("kms").value, origin="kms",
               default_key=True, creation_date=now)
     s.add(row)
     s.flush()

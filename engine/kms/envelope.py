@@ -12,6 +12,7 @@ from engine.errors import DewError
 from engine.hsm.seal import Hsm
 from engine.kms import ciphertext
 from engine.kms.keyrows import load_key, open_version
+from engine.kms.rules import INVALID
 from engine.kms.specs import ENCRYPT_DECRYPT
 from engine.kms.states import require_usable
 from engine.models.kms import Cmk
@@ -20,7 +21,7 @@ from engine.rand import SystemRng
 
 def require_symmetric_encryption_key(key: Cmk) -> None:
     if key.key_spec != "AES_256" or key.key_usage != ENCRYPT_DECRYPT:
-        raise DewError("KMS.0308", f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
+        raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
                                    "this operation needs an AES_256 ENCRYPT_DECRYPT key", 400)
 
 
@@ -33,12 +34,12 @@ def encrypt_under(s: Session, hsm: Hsm, rng: SystemRng, key: Cmk, plaintext: byt
     return ciphertext.seal(material, key.key_id, version, kind, plaintext, aad, rng)
 
 
-def peek_key_id(blob: bytes, kind: int, code: str = "KMS.0308") -> str:
+def peek_key_id(blob: bytes, kind: int, code: str = INVALID) -> str:
     return ciphertext.parse(blob, kind, code).key_id
 
 
 def decrypt_under(s: Session, hsm: Hsm, blob: bytes, aad: bytes | None, kind: int,
-                  expected_key_id: str | None = None, code: str = "KMS.0308") -> tuple[Cmk, bytes]:
+                  expected_key_id: str | None = None, code: str = INVALID) -> tuple[Cmk, bytes]:
     """(key row, plaintext) using the version recorded in the blob. The key must be usable."""
     header = ciphertext.parse(blob, kind, code)
     if expected_key_id is not None and header.key_id != expected_key_id:

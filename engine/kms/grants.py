@@ -2,7 +2,7 @@
 operations on one key.
 
 Enforcement lives in `engine.iam.decision.grant_covering`: every KMS operation asks it.
-Rules kept here: a grant is made only on an Enabled custom key; its operations are among
+Rules (the argument checks live in `rules.py`): a grant is made only on an Enabled custom key; its operations are among
 `GRANT_OPERATIONS`, not empty and not create-grant alone; at most `grants_per_key` per
 key; a grantee holding create-grant may hand on only operations it holds itself (the
 union of its grants), so a grant can never widen access; revoking a grant leaves the
@@ -11,25 +11,18 @@ user or account name or id.
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, or_
 from sqlmodel import select
 
 from engine.errors import DewError
 from engine.kms.keyrows import load_key
 from engine.kms.results import GrantInfo
+from engine.kms.rules import (DEFAULT_KEY, GRANT_OTHER_KEY, GRANT_PRINCIPAL, GRANT_QUOTA, NO_GRANT, NO_PERMISSION,
+                              check_grant_name, check_operations, check_principal_type)
 from engine.kms.states import require_usable
 from engine.models.core import Account, User
 from engine.models.grants import Grant
 from engine.service import Service
-
-GRANT_OPERATIONS = ("create-datakey", "create-datakey-without-plaintext", "encrypt-datakey",
-                    "decrypt-datakey", "describe-key", "create-grant", "retire-grant",
-                    "encrypt-data", "decrypt-data")
-PRINCIPAL_TYPES = ("user", "domain")
-NAME_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}\Z")
-
 
 def grant_info(g: Grant) -> GrantInfo:
     return GrantInfo(key_id=g.key_id, grant_id=g.grant_id, grantee_principal=g.grantee_principal,
@@ -38,23 +31,9 @@ def grant_info(g: Grant) -> GrantInfo:
                      creation_date=g.creation_date, name=g.name, retiring_principal=g.retiring_principal)
 
 
-def check_operations(operations: object) -> tuple[str, ...]:
-    if isinstance(operations, str) or not isinstance(operations, (list, tuple, set, frozenset)) \
-            or not operations:
-        raise DewError("KMS.0308", "operations must be a non-empty list of grant operations", 400)
-    unknown = [str(op) for op in operations if op not in GRANT_OPERATIONS]
-    if unknown:
-        raise DewError("KMS.0308", f"unknown grant operation(s) {', '.join(unknown)}; allowed: "
-                                   f"{', '.join(GRANT_OPERATIONS)}", 400)
-    ops = tuple(op for op in GRANT_OPERATIONS if op in operations)  # canonical order, no repeats
-    if ops == ("create-grant",):
-        raise DewError("KMS.2401", "operations cannot be only create-grant", 400)
-    return ops
-
-
 def resolve_principal(s, principal: object, principal_type: str, field: str) -> str:
     """The stored id of a user (name or id) or, for type domain, an account (name or id)."""
-    bad = DewError("KMS.2402", f"invalid {field}: no {principal_type} {principal!r}", 400)
+    bad = DewError(GRANT_PRINCIPAL, f"invalid {field}: no {principal_type} {principal!r}", 400)
     if not isinstance(principal, str) or not 1 <= len(principal) <= 64:
         raise bad
     if principal_type == "user":
@@ -92,9 +71,9 @@ def may_retire(p, g: Grant) -> bool:
 def _find_grant(s, key_id: str, grant_id: object) -> Grant:
     g = s.get(Grant, grant_id) if isinstance(grant_id, str) else None
     if g is None:
-        raise DewError("KMS.2501", f"grant {grant_id} does not exist", 400)
+        raise DewError(NO_GRANT, f"grant {grant_id} does not exist", 400)
     if g.key_id != key_id:
-        raise DewError("KMS.2502", f"grant {grant_id} is not a grant on key {key_id}", 400)
+        raise DewError(GRANT_OTHER_KEY, f"grant {grant_id} is not a grant on key {key_id}", 400)
     return g
 
 
@@ -112,29 +91,27 @@ class KeyGrants(Service):
             call.resource(row.key_id, row.key_alias)
             decision = call.authorize("kms:grant:create", key=row, grant_op="create-grant")
             if row.default_key:
-                raise DewError("KMS.0211", f"default key {row.key_alias} cannot be granted", 400)
+                raise DewError(DEFAULT_KEY, f"default key {row.key_alias} cannot be granted", 400)
             require_usable(row.key_state, row.key_id)
             ops = check_operations(operations)
-            if grantee_principal_type not in PRINCIPAL_TYPES:
-                raise DewError("KMS.0308", "grantee_principal_type must be user or domain", 400)
-            if name is not None and (not isinstance(name, str) or not NAME_RE.match(name)):
-                raise DewError("KMS.0308", "grant name must be 1-255 of letters, digits, : / _ -", 400)
-            grantee = resolve_principal(call.s, grantee_principal, grantee_principal_type,
+            principal_type = check_principal_type(grantee_principal_type)
+            grant_name = check_grant_name(name)
+            grantee = resolve_principal(call.s, grantee_principal, principal_type,
                                         "grantee_principal")
             retiring = "" if retiring_principal in (None, "") else \
                 resolve_principal(call.s, retiring_principal, "user", "retiring_principal")
             if decision.reason.startswith("grant "):  # acting through a grant: hand on only what it holds
                 missing = [op for op in ops if op not in held_operations(call.s, call.principal, row.key_id)]
                 if missing:
-                    raise DewError("KMS.0306", f"{call.principal.name} may hand on only operations it holds "
+                    raise DewError(NO_PERMISSION, f"{call.principal.name} may hand on only operations it holds "
                                                f"on key {row.key_id}; not {', '.join(missing)}", 403)
             used = call.s.exec(select(func.count()).select_from(Grant).where(Grant.key_id == row.key_id)).one()
             if used >= self.ctx.settings.grants_per_key:
-                raise DewError("KMS.2404", f"grant quota reached: {used} of "
+                raise DewError(GRANT_QUOTA, f"grant quota reached: {used} of "
                                            f"{self.ctx.settings.grants_per_key} grants on key {row.key_id}", 400)
             grant_id = self.ctx.rng.hex_id(32)
-            call.s.add(Grant(grant_id=grant_id, key_id=row.key_id, name=name or "",
-                             grantee_principal=grantee, grantee_principal_type=grantee_principal_type,
+            call.s.add(Grant(grant_id=grant_id, key_id=row.key_id, name=grant_name,
+                             grantee_principal=grantee, grantee_principal_type=principal_type,
                              operations=",".join(ops), issuing_principal=call.principal.user_id,
                              retiring_principal=retiring, creation_date=call.now))
             call.response = {"grant_id": grant_id}
@@ -180,7 +157,7 @@ class KeyGrants(Service):
             call.resource(row.key_id, row.key_alias)
             g = _find_grant(call.s, row.key_id, grant_id)
             if not may_retire(call.principal, g):
-                raise DewError("KMS.0306", f"{call.principal.name} may not retire grant {g.grant_id}: "
+                raise DewError(NO_PERMISSION, f"{call.principal.name} may not retire grant {g.grant_id}: "
                                            "only its retiring principal, its issuer or a grantee "
                                            "holding retire-grant may", 403)
             call.s.delete(g)

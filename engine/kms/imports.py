@@ -21,13 +21,16 @@ from datetime import datetime, timedelta, timezone
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
-from sqlmodel import delete, select
+from sqlmodel import Session, col, delete, select
 
 from engine.codec import canonical
 from engine.errors import DewError
 from engine.hsm.keygen import generate_material, load_private_key, private_key_matches_spec
 from engine.kms.keyrows import add_version, load_key
 from engine.kms.results import ImportParameters
+from engine.kms.rules import (EXPIRATION_PAST, INVALID, MATERIAL_DIFFERS, MATERIAL_LENGTH, MISSING_PARAMETER,
+                              NOT_EXTERNAL, RSA_CANNOT_DECRYPT, TOKEN_EXPIRED, TOKEN_INVALID,
+                              TOKEN_OTHER_KEY)
 from engine.kms.specs import SPECS
 from engine.kms.states import KeyState, next_state
 from engine.models.imports import ImportParams
@@ -69,7 +72,7 @@ def _split_canonical(data: bytes) -> list[bytes]:
 
 def decode_token(mac_key: bytes, token: object) -> tuple[str, str, datetime]:
     """(key id, token id, expiry) of an authentic token; KMS.2605 for anything else."""
-    forged = DewError("KMS.2605", "the import token cannot be verified", 400)
+    forged = DewError(TOKEN_INVALID, "the import token cannot be verified", 400)
     if isinstance(token, bytes):
         token = token.decode("ascii", "replace")
     if not isinstance(token, str):
@@ -95,24 +98,24 @@ def _b64_input(value: object, field: str) -> bytes:
     if isinstance(value, bytes):
         value = value.decode("ascii", "replace")
     if not isinstance(value, str) or not value.strip():
-        raise DewError("KMS.0204", f"{field} is missing", 400)
+        raise DewError(MISSING_PARAMETER, f"{field} is missing", 400)
     try:
         return base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise DewError("KMS.0308", f"{field} is not valid base64", 400) from None
+        raise DewError(INVALID, f"{field} is not valid base64", 400) from None
 
 
 def _rsa_unwrap(private_der: bytes, algorithm: str, wrapped: bytes) -> bytes:
     key = load_private_key(private_der)
     size = key.key_size // 8
     if len(wrapped) != size:
-        raise DewError("KMS.0308", f"encrypted_key_material must be {size} bytes for this wrapping "
+        raise DewError(INVALID, f"encrypted_key_material must be {size} bytes for this wrapping "
                                    f"key (got {len(wrapped)})", 400)
     h = WRAPPING_ALGORITHMS[algorithm]
     try:
         return key.decrypt(wrapped, padding.OAEP(mgf=padding.MGF1(h()), algorithm=h(), label=None))
     except ValueError:
-        raise DewError("KMS.0311", "the wrapped key material cannot be decrypted with this "
+        raise DewError(RSA_CANNOT_DECRYPT, "the wrapped key material cannot be decrypted with this "
                                    f"wrapping key ({algorithm})", 400) from None
 
 
@@ -121,10 +124,10 @@ def _unwrap_private_key(temporary_key: bytes, wrapped_private: bytes, spec: str)
     try:
         der = aes_key_unwrap_with_padding(temporary_key, wrapped_private)
     except (InvalidUnwrap, ValueError):
-        raise DewError("KMS.0311", "the wrapped private key cannot be unwrapped with the temporary "
+        raise DewError(RSA_CANNOT_DECRYPT, "the wrapped private key cannot be unwrapped with the temporary "
                                    "key material (AES key wrap with padding, RFC 5649)", 400) from None
     if not private_key_matches_spec(der, spec):
-        raise DewError("KMS.0308", f"the imported private key is not a DER PKCS#8 {spec} private key", 400)
+        raise DewError(INVALID, f"the imported private key is not a DER PKCS#8 {spec} private key", 400)
     # one canonical encoding: the first-material digest must not depend on how it was encoded
     return load_private_key(der).private_bytes(serialization.Encoding.DER,
                                                serialization.PrivateFormat.PKCS8,
@@ -135,28 +138,32 @@ def _expiration(value: object, now: datetime) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
-        raise DewError("KMS.0308", "expiration_time must be a time or epoch seconds", 400)
+        raise DewError(INVALID, "expiration_time must be a time or epoch seconds", 400)
     if not isinstance(value, datetime):
         value = datetime.fromtimestamp(value, timezone.utc)
     if value.tzinfo is None:
-        raise DewError("KMS.0308", "expiration_time must carry a time zone", 400)
+        raise DewError(INVALID, "expiration_time must carry a time zone", 400)
     value = value.astimezone(timezone.utc)
     if value <= now:
-        raise DewError("KMS.2602", "expiration_time must be later than now", 400)
+        raise DewError(EXPIRATION_PAST, "expiration_time must be later than now", 400)
     return value
 
 
 def _require_external(row: Cmk) -> None:
     if row.origin != "external":
-        raise DewError("KMS.0309", f"key {row.key_id} has origin {row.origin}: key origin must be external", 400)
+        raise DewError(NOT_EXTERNAL, f"key {row.key_id} has origin {row.origin}: key origin must be external", 400)
 
 
-def drop_material(s, row: Cmk) -> None:
-    """Delete every material version: the key waits for the same material again."""
-    s.exec(delete(KeyVersion).where(KeyVersion.key_id == row.key_id))
+def drop_material(s: Session, row: Cmk) -> None:
+    """Delete every material version: the key waits for the same material again.
+
+    The state change reads the table first (Enabled or Disabled only, KMS.2701 otherwise), so
+    nothing is deleted from a key that may not lose its material."""
+    new_state = next_state(row.key_state, "delete_material", row.key_id)
+    s.exec(delete(KeyVersion).where(col(KeyVersion.key_id) == row.key_id))
     row.current_version = 0
     row.expiration_time = None
-    row.key_state = KeyState.PENDING_IMPORT.value
+    row.key_state = new_state.value
     s.add(row)
 
 
@@ -176,10 +183,10 @@ class KeyImport(Service):
             _require_external(row)
             next_state(row.key_state, "import_material", row.key_id)
             if wrapping_algorithm not in WRAPPING_ALGORITHMS:
-                raise DewError("KMS.0308", f"invalid wrapping_algorithm {wrapping_algorithm!r}; one of "
+                raise DewError(INVALID, f"invalid wrapping_algorithm {wrapping_algorithm!r}; one of "
                                            f"{', '.join(WRAPPING_ALGORITHMS)}", 400)
             if wrapping_der is None:
-                raise DewError("KMS.0308", f"invalid wrapping_key_spec {wrapping_key_spec!r}; one of "
+                raise DewError(INVALID, f"invalid wrapping_key_spec {wrapping_key_spec!r}; one of "
                                            f"{', '.join(WRAPPING_KEY_SPECS)}", 400)
             token_id = self.ctx.rng.hex_id(32)
             expires = call.now + timedelta(hours=self.ctx.settings.import_params_hours)
@@ -198,13 +205,13 @@ class KeyImport(Service):
         """The parameters an authentic, unexpired, unused token for this key names."""
         token_key, token_id, expires = decode_token(self.ctx.hsm.derive("import-token"), import_token)
         if token_key != row.key_id:
-            raise DewError("KMS.2603", f"the import token was issued for another key, not {row.key_id}", 400)
+            raise DewError(TOKEN_OTHER_KEY, f"the import token was issued for another key, not {row.key_id}", 400)
         if expires <= call.now:
-            raise DewError("KMS.2601", "the import token has expired: get new import parameters", 400)
+            raise DewError(TOKEN_EXPIRED, "the import token has expired: get new import parameters", 400)
         params = call.s.exec(self.ctx.db.for_update(
             select(ImportParams).where(ImportParams.token_id == token_id))).first()
         if params is None or params.key_id != row.key_id:
-            raise DewError("KMS.2605", "the import token is unknown or has already been used", 400)
+            raise DewError(TOKEN_INVALID, "the import token is unknown or has already been used", 400)
         return params
 
     def _unwrap_material(self, row: Cmk, params: ImportParams, encrypted_key_material: object,
@@ -212,14 +219,14 @@ class KeyImport(Service):
         wrapped = _b64_input(encrypted_key_material, "encrypted_key_material")
         symmetric = SPECS[row.key_spec].symmetric
         if symmetric and encrypted_privatekey is not None:
-            raise DewError("KMS.0308", f"encrypted_privatekey is only for asymmetric keys, not {row.key_spec}", 400)
+            raise DewError(INVALID, f"encrypted_privatekey is only for asymmetric keys, not {row.key_spec}", 400)
         wrapped_private = None if symmetric else _b64_input(encrypted_privatekey, "encrypted_privatekey")
         private_der = self.ctx.hsm.open(params.sealed_private_key, "import-wrapping-key",
                                         params.token_id, params.key_id)
         material = _rsa_unwrap(private_der, params.wrapping_algorithm, wrapped)
         if len(material) != 32:
             what = "key material" if symmetric else "temporary key material"
-            raise DewError("KMS.2604", f"the {what} must be 32 bytes", 400)
+            raise DewError(MATERIAL_LENGTH, f"the {what} must be 32 bytes", 400)
         if symmetric:
             return material
         return _unwrap_private_key(material, wrapped_private, row.key_spec)
@@ -240,7 +247,7 @@ class KeyImport(Service):
             material = self._unwrap_material(row, params, encrypted_key_material, encrypted_privatekey)
             digest = self.ctx.hsm.keyed_digest("import-material", material)
             if row.material_digest and not hmac.compare_digest(row.material_digest, digest):
-                raise DewError("KMS.2606", "this key material differs from the material first imported "
+                raise DewError(MATERIAL_DIFFERS, "this key material differs from the material first imported "
                                            f"into key {row.key_id}", 400)
             call.s.exec(delete(KeyVersion).where(KeyVersion.key_id == row.key_id))
             row.current_version = 0
@@ -260,9 +267,8 @@ class KeyImport(Service):
             call.authorize("kms:cmk:deleteMaterial", key=row)
             _require_external(row)
             if not SPECS[row.key_spec].symmetric:
-                raise DewError("KMS.0308", f"key material of asymmetric key {row.key_id} ({row.key_spec}) "
+                raise DewError(INVALID, f"key material of asymmetric key {row.key_id} ({row.key_spec}) "
                                            "cannot be deleted: schedule the key's deletion instead", 400)
-            next_state(row.key_state, "delete_material", row.key_id)
             drop_material(call.s, row)
             call.response = {"key_id": row.key_id, "key_state": row.key_state}
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from engine.errors import DewError
 from engine.kms.keyrows import details
 from engine.kms.results import KeyList, Tag
+from engine.kms.rules import INVALID, LIMIT_RANGE, OFFSET_RANGE
 from engine.kms.specs import ALL_USAGES, SPECS
 from engine.kms.states import KeyState
 from engine.models.kms import Cmk, KeyTag
@@ -30,7 +31,7 @@ _BY_LABEL = {s.label.lower(): s for s in KeyState}
 
 
 def _bad(msg: str) -> DewError:
-    return DewError("KMS.0308", msg, 400)
+    return DewError(INVALID, msg, 400)
 
 
 def _values(value: Any) -> list[Any]:
@@ -141,8 +142,8 @@ def query_keys(s: Session, where: list[Any], *, sort: str = "creation_date",
     """One page of keys matching `where`, with the total over all pages."""
     if sort not in SORTS:
         raise _bad(f"invalid sort {sort!r}; one of {', '.join(SORTS)}")
-    limit = _count("limit", limit, "KMS.1601", 1, MAX_LIMIT)
-    offset = _count("offset", offset, "KMS.1602", 0, None)
+    limit = _count("limit", limit, LIMIT_RANGE, 1, MAX_LIMIT)
+    offset = _count("offset", offset, OFFSET_RANGE, 0, None)
     col = SORTS[sort]
     # key_id breaks ties so pages never overlap or skip rows between calls
     order = (col.desc(), Cmk.key_id.desc()) if descending else (col.asc(), Cmk.key_id.asc())

@@ -1,25 +1,14 @@
 """Shared row helpers for the KMS mixins: find a key, turn rows into results, open material."""
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, select
 
 from engine.errors import DewError
 from engine.hsm.seal import Hsm
 from engine.kms.results import KeyDetails, Tag
+from engine.kms.rules import INTERNAL, NO_KEY, NOT_PENDING_IMPORT, check_key_id
 from engine.kms.states import KeyState
 from engine.models.kms import Cmk, KeyTag, KeyVersion
-
-KEY_ID_RE = re.compile(r"^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}\Z")
-ALIAS_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}\Z")
-
-
-def check_key_id(key_id: object) -> str:
-    if not isinstance(key_id, str) or not KEY_ID_RE.match(key_id):
-        raise DewError("KMS.0205", f"invalid key id {key_id!r}", 400)
-    return key_id
-
 
 def load_key(s: Session, key_id: object, db=None) -> Cmk:
     """The key row or KMS.0207. Keys of any account: the permission check decides access."""
@@ -29,7 +18,7 @@ def load_key(s: Session, key_id: object, db=None) -> Cmk:
         stmt = db.for_update(stmt)
     row = s.exec(stmt).first()
     if row is None:
-        raise DewError("KMS.0207", f"key {key_id} does not exist", 404)
+        raise DewError(NO_KEY, f"key {key_id} does not exist", 404)
     return row
 
 
@@ -63,8 +52,8 @@ def open_version(s: Session, hsm: Hsm, key: Cmk, version: int | None = None) -> 
     row = s.get(KeyVersion, (key.key_id, v)) if v else None
     if row is None:
         if version is None:
-            raise DewError("KMS.0310", f"key {key.key_id} has no key material", 400)
-        raise DewError("KMS.0101", "the ciphertext cannot be decrypted", 400)
+            raise DewError(NOT_PENDING_IMPORT, f"key {key.key_id} has no key material", 400)
+        raise DewError(INTERNAL, "the ciphertext cannot be decrypted", 400)
     return v, hsm.open_material(row.sealed_material, key.key_id, v, key.key_spec)
 
 

@@ -8,7 +8,6 @@ undoes another key's change. The actual deletion at the due date is `deletion.py
 """
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,8 +21,9 @@ from engine.kms.grants import grant_info
 from engine.kms.keyquery import key_filters, query_keys
 from engine.kms.keyrows import details, find_by_alias, key_tags, load_key
 from engine.kms.keyuse import secrets_using_key
-from engine.kms.lifecycle import check_alias, check_description
 from engine.kms.results import DeletionRisk, KeyDetails, KeyList, Quota
+from engine.kms.rules import (ALIAS_TAKEN, DEFAULT_KEY, KEY_PENDING_DELETION, bad, check_alias,
+                              check_description, check_pending_days, check_project_name)
 from engine.kms.states import KeyState, next_state
 from engine.models.core import AuditTrace, EnterpriseProject
 from engine.models.grants import Grant
@@ -31,8 +31,6 @@ from engine.models.kms import Cmk
 from engine.projects import list_projects, project_exists, require_project
 from engine.service import Call, Service
 
-MIN_PENDING_DAYS, MAX_PENDING_DAYS = 7, 1096
-PROJECT_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 RECENT_USES = 20
 MAX_BATCH = 100  # keys per batch call
 
@@ -61,22 +59,12 @@ def on_key(svc: Any, trace: str, key_id: object, action: str,
 
 def refuse_default(row: Cmk, what: str) -> None:
     if row.default_key:
-        raise DewError("KMS.0211", f"{what} is not allowed on default key {row.key_alias}", 400)
+        raise DewError(DEFAULT_KEY, f"{what} is not allowed on default key {row.key_alias}", 400)
 
 
 def refuse_pending_deletion(row: Cmk, what: str) -> None:
     if KeyState(row.key_state) is KeyState.PENDING_DELETION:
-        raise DewError("KMS.0210", f"key {row.key_id} is pending deletion: {what} is not allowed", 400)
-
-
-def check_pending_days(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) \
-            or not MIN_PENDING_DAYS <= value <= MAX_PENDING_DAYS:
-        raise DewError("KMS.1401", f"pending_days must be {MIN_PENDING_DAYS}-{MAX_PENDING_DAYS}, "
-                                   f"got {value!r}", 400)
-    return value
+        raise DewError(KEY_PENDING_DELETION, f"key {row.key_id} is pending deletion: {what} is not allowed", 400)
 
 
 class KeyStateOps(Service):
@@ -115,7 +103,7 @@ class KeyStateOps(Service):
     # --- batches (the keys screen's multi-select) --------------------------------------
     def _batch(self, fn: Callable[..., KeyDetails], key_ids: Iterable[str], **kw: Any) -> list[BatchOutcome]:
         if not isinstance(key_ids, (list, tuple)) or not 1 <= len(key_ids) <= MAX_BATCH:
-            err = DewError("KMS.0308", f"key_ids must be a list of 1-{MAX_BATCH} key ids", 400)
+            err = bad(f"key_ids must be a list of 1-{MAX_BATCH} key ids")
             self._refuse_early(f"batch_{fn.__name__}", {"key_ids": key_ids}, err)  # type: ignore[attr-defined]
             raise err
         out = []
@@ -149,7 +137,7 @@ class KeyStateOps(Service):
             alias = check_alias(key_alias)
             other = find_by_alias(call.s, row.domain_id, alias)
             if other is not None and other.key_id != row.key_id:
-                raise DewError("KMS.1104", f"key alias {alias!r} already exists", 400)
+                raise DewError(ALIAS_TAKEN, f"key alias {alias!r} already exists", 400)
             row.key_alias = alias
             call.s.add(row)
             call.resource(row.key_id, alias)
@@ -180,12 +168,10 @@ class KeyStateOps(Service):
         with self._call("createEnterpriseProject", "project", request={"name": name}) as call:
             call.resource("", name if isinstance(name, str) else "")
             call.authorize("eps:enterpriseProject:create")
-            if not isinstance(name, str) or not PROJECT_RE.match(name):
-                raise DewError("KMS.0308", f"invalid enterprise project name {name!r}: "
-                                           "1-64 of letters, digits, _ -", 400)
+            name = check_project_name(name)
             domain = call.principal.domain_id
             if project_exists(call.s, domain, name):
-                raise DewError("KMS.0308", f"enterprise project {name!r} already exists", 400)
+                raise bad(f"enterprise project {name!r} already exists")
             row = EnterpriseProject(project_id=self.ctx.rng.uuid(), domain_id=domain, name=name,
                                     created=call.now)
             call.s.add(row)

@@ -7,45 +7,15 @@ from sqlmodel import select
 from engine.errors import DewError
 from engine.hsm.keygen import generate_material
 from engine.kms.defaults import default_alias, ensure_default_key
-from engine.kms.keyrows import ALIAS_RE, add_version, details, find_by_alias, key_tags, load_key
+from engine.kms.keyrows import add_version, details, find_by_alias, key_tags, load_key
 from engine.kms.results import KeyDetails
-from engine.kms.specs import SPECS
-from engine.kms.states import KeyState
+from engine.kms.rules import (ALIAS_TAKEN, KEY_QUOTA, TAG_QUOTA, check_alias, check_description,
+                              check_spec_usage)
+from engine.kms.states import initial_state
 from engine.models.kms import Cmk, KeyTag
 from engine.projects import require_project
 from engine.tags import normalize_tags
 from engine.service import Service
-
-
-def check_alias(alias: object) -> str:
-    if not isinstance(alias, str) or not ALIAS_RE.match(alias):
-        raise DewError("KMS.1101", f"invalid key alias {alias!r}: 1-255 of letters, digits, _ - : /", 400)
-    if alias.endswith("/default"):
-        raise DewError("KMS.1101", f"key alias {alias!r} is reserved: only default keys end in /default", 400)
-    return alias
-
-
-def check_description(description: object) -> str:
-    if description is None:
-        return ""
-    if not isinstance(description, str) or len(description) > 255:
-        raise DewError("KMS.1103", "key description must be at most 255 characters", 400)
-    return description
-
-
-def check_spec_usage(key_spec: object, key_usage: object, origin: object) -> tuple[str, str, str]:
-    if key_spec not in SPECS:
-        raise DewError("KMS.0308", f"invalid key_spec {key_spec!r}; one of {', '.join(SPECS)}", 400)
-    info = SPECS[key_spec]  # type: ignore[index]
-    usage = key_usage or info.usages[0]
-    if usage not in info.usages:
-        raise DewError("KMS.0308", f"key_usage {usage} does not fit key_spec {key_spec} "
-                                   f"(allowed: {', '.join(info.usages)})", 400)
-    if origin not in ("kms", "external"):
-        raise DewError("KMS.0308", f"invalid origin {origin!r}; kms or external", 400)
-    if origin == "external" and not info.importable:
-        raise DewError("KMS.0308", f"key_spec {key_spec} cannot have imported material", 400)
-    return str(key_spec), str(usage), str(origin)
 
 
 class KeyLifecycle(Service):
@@ -72,16 +42,16 @@ class KeyLifecycle(Service):
             project = require_project(call.s, domain, enterprise_project_id)
             tag_items = normalize_tags(tags)
             if len(tag_items) > self.ctx.settings.tags_per_resource:
-                raise DewError("KMS.0409", f"at most {self.ctx.settings.tags_per_resource} tags per key", 400)
+                raise DewError(TAG_QUOTA, f"at most {self.ctx.settings.tags_per_resource} tags per key", 400)
             if find_by_alias(call.s, domain, alias) is not None:
-                raise DewError("KMS.1104", f"key alias {alias!r} already exists", 400)
+                raise DewError(ALIAS_TAKEN, f"key alias {alias!r} already exists", 400)
             used = call.s.exec(select(func.count()).select_from(Cmk).where(
                 Cmk.domain_id == domain, Cmk.default_key == False)).one()  # noqa: E712
             if used >= self.ctx.settings.key_quota:
-                raise DewError("KMS.1105", f"key quota reached: {used} of {self.ctx.settings.key_quota} custom keys", 400)
+                raise DewError(KEY_QUOTA, f"key quota reached: {used} of {self.ctx.settings.key_quota} custom keys", 400)
             row = Cmk(key_id=self.ctx.rng.uuid(), domain_id=domain, key_alias=alias,
                       key_description=description, key_spec=spec, key_usage=usage,
-                      key_state=(KeyState.ENABLED if org == "kms" else KeyState.PENDING_IMPORT).value,
+                      key_state=initial_state(org).value,
                       origin=org, enterprise_project_id=project, creation_date=call.now)
             call.s.add(row)
             call.s.flush()

@@ -17,33 +17,24 @@ from engine.errors import DewError
 from engine.hsm.keygen import generate_material
 from engine.kms.keyrows import add_version, load_key
 from engine.kms.results import KeyMaterialVersion, RotationStatus
+from engine.kms.rules import (ASYMMETRIC_NOT_ROTATABLE, DEFAULT_KEY, EXTERNAL_NOT_ROTATABLE,
+                              ROTATION_ENABLED, ROTATION_NOT_ENABLED, bad, check_interval)
 from engine.kms.specs import SPECS
 from engine.kms.states import KeyState, require_usable
 from engine.models.kms import Cmk, KeyVersion
 from engine.service import Service
 
-MIN_INTERVAL, MAX_INTERVAL = 30, 365
-
-
 def require_rotatable(row: Cmk) -> None:
     """Default keys → KMS.0211; external → KMS.0312; RSA/EC → KMS.0324; HMAC → KMS.0308."""
     if row.default_key:
-        raise DewError("KMS.0211", f"default key {row.key_alias} cannot be rotated", 400)
+        raise DewError(DEFAULT_KEY, f"default key {row.key_alias} cannot be rotated", 400)
     if row.origin != "kms":
-        raise DewError("KMS.0312", f"key {row.key_id} has imported material: external keys cannot be rotated", 400)
+        raise DewError(EXTERNAL_NOT_ROTATABLE, f"key {row.key_id} has imported material: external keys cannot be rotated", 400)
     info = SPECS.get(row.key_spec)
     if info is None or not info.symmetric:
-        raise DewError("KMS.0324", f"asymmetric keys ({row.key_spec}) cannot be rotated", 400)
+        raise DewError(ASYMMETRIC_NOT_ROTATABLE, f"asymmetric keys ({row.key_spec}) cannot be rotated", 400)
     if row.key_usage != "ENCRYPT_DECRYPT":
-        raise DewError("KMS.0308", f"{row.key_spec} keys cannot be rotated: only AES_256 keys rotate", 400)
-
-
-def check_interval(rotation_interval: object) -> int:
-    if isinstance(rotation_interval, bool) or not isinstance(rotation_interval, int) \
-            or not MIN_INTERVAL <= rotation_interval <= MAX_INTERVAL:
-        raise DewError("KMS.3001", f"rotation_interval must be a whole number of days from "
-                                   f"{MIN_INTERVAL} to {MAX_INTERVAL}", 400)
-    return rotation_interval
+        raise bad(f"{row.key_spec} keys cannot be rotated: only AES_256 keys rotate")
 
 
 def rotate_row(s, hsm, rng, row: Cmk, now: datetime) -> int:
@@ -87,7 +78,7 @@ class KeyRotation(Service):
         with self._rotation_call("enableKeyRotation", key_id) as call:
             row = self._load_rotatable(call, key_id, "kms:cmk:enableRotation")
             if row.rotation_enabled:
-                raise DewError("KMS.2901", f"rotation of key {row.key_id} is already enabled", 400)
+                raise DewError(ROTATION_ENABLED, f"rotation of key {row.key_id} is already enabled", 400)
             row.rotation_enabled = True
             row.rotation_due = call.now + timedelta(days=row.rotation_interval)
             call.s.add(row)
@@ -97,7 +88,7 @@ class KeyRotation(Service):
         with self._rotation_call("disableKeyRotation", key_id) as call:
             row = self._load_rotatable(call, key_id, "kms:cmk:disableRotation")
             if not row.rotation_enabled:
-                raise DewError("KMS.0313", f"rotation of key {row.key_id} is not enabled", 400)
+                raise DewError(ROTATION_NOT_ENABLED, f"rotation of key {row.key_id} is not enabled", 400)
             row.rotation_enabled = False
             row.rotation_due = None
             call.s.add(row)

@@ -2,13 +2,16 @@
 
 `TRANSITIONS[(state, action)] -> new state`; a missing pair is refused with the code in
 `REFUSAL` (or KMS.0210 when the key is pending deletion). `ALLOWED_OPS[state]` says what a
-key in that state may be used for (only Enabled keys do cryptography).
+key in that state may be used for (only Enabled keys do cryptography). A new key starts in
+`initial_state(origin)`; every later write of `Cmk.key_state` is a `next_state` result.
 """
 from __future__ import annotations
 
 from enum import Enum
 
 from engine.errors import DewError
+from engine.kms.rules import (ALREADY_PENDING_DELETION, KEY_DISABLED, KEY_PENDING_DELETION, MATERIAL_STATE,
+                              NOT_DISABLED, NOT_ENABLED, NOT_PENDING_DELETION, NOT_PENDING_IMPORT)
 
 
 class KeyState(str, Enum):
@@ -47,14 +50,18 @@ TRANSITIONS: dict[tuple[KeyState, str], KeyState] = {
 }
 
 REFUSAL: dict[str, tuple[str, str]] = {
-    "enable": ("KMS.1201", "the key is not disabled"),
-    "disable": ("KMS.1301", "the key is not enabled"),
-    "schedule_deletion": ("KMS.1402", "the key is already pending deletion"),
-    "cancel_deletion": ("KMS.1501", "the key is not pending deletion"),
-    "cancel_deletion_without_material": ("KMS.1501", "the key is not pending deletion"),
-    "import_material": ("KMS.0310", "the key is not pending import"),
-    "delete_material": ("KMS.2701", "key material can only be deleted from an enabled or disabled key"),
+    "enable": (NOT_DISABLED, "the key is not disabled"),
+    "disable": (NOT_ENABLED, "the key is not enabled"),
+    "schedule_deletion": (ALREADY_PENDING_DELETION, "the key is already pending deletion"),
+    "cancel_deletion": (NOT_PENDING_DELETION, "the key is not pending deletion"),
+    "cancel_deletion_without_material": (NOT_PENDING_DELETION, "the key is not pending deletion"),
+    "import_material": (NOT_PENDING_IMPORT, "the key is not pending import"),
+    "delete_material": (MATERIAL_STATE, "key material can only be deleted from an enabled or disabled key"),
 }
+
+# the state a new key starts in, by origin: generated material is usable at once, a key
+# for imported material waits for it (creation is not a transition: there is no prior state)
+INITIAL_STATE: dict[str, KeyState] = {"kms": E, "external": PI}
 
 # what a key in each state may be used for
 ALLOWED_OPS: dict[KeyState, frozenset[str]] = {
@@ -71,9 +78,13 @@ def next_state(state: KeyState | str, action: str, key_id: str = "") -> KeyState
     if new is not None:
         return new
     if state is PD and not action.startswith("cancel_deletion") and action != "schedule_deletion":
-        raise DewError("KMS.0210", f"key {key_id} is pending deletion and cannot be changed", 400)
+        raise DewError(KEY_PENDING_DELETION, f"key {key_id} is pending deletion and cannot be changed", 400)
     code, msg = REFUSAL[action]
     raise DewError(code, f"{msg} (key {key_id} is {state.label})", 400)
+
+
+def initial_state(origin: str) -> KeyState:
+    return INITIAL_STATE[origin]
 
 
 def require_usable(state: KeyState | str, key_id: str) -> None:
@@ -82,7 +93,7 @@ def require_usable(state: KeyState | str, key_id: str) -> None:
     if state is E:
         return
     if state is D:
-        raise DewError("KMS.0209", f"key {key_id} is disabled", 400)
+        raise DewError(KEY_DISABLED, f"key {key_id} is disabled", 400)
     if state is PD:
-        raise DewError("KMS.0210", f"key {key_id} is pending deletion and cannot be used", 400)
-    raise DewError("KMS.0310", f"key {key_id} is pending import: it has no key material", 400)
+        raise DewError(KEY_PENDING_DELETION, f"key {key_id} is pending deletion and cannot be used", 400)
+    raise DewError(NOT_PENDING_IMPORT, f"key {key_id} is pending import: it has no key material", 400)

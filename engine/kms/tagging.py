@@ -14,6 +14,7 @@ from engine.errors import DewError
 from engine.kms.keyrows import key_tags, load_key
 from engine.kms.keystate import on_key, refuse_default
 from engine.kms.results import Tag
+from engine.kms.rules import NO_TAG, TAG_ACTION, TAG_KEY, TAG_LIST_EMPTY, TAG_QUOTA
 from engine.models.kms import KeyTag
 from engine.tags import normalize_tags, validate_tag
 from engine.service import Service
@@ -30,7 +31,7 @@ def _upsert(s: Session, key_id: str, items: list[tuple[str, str]], cap: int) -> 
     have = _existing(s, key_id)
     new = [k for k, _ in items if k not in have]
     if len(have) + len(new) > cap:
-        raise DewError("KMS.0409", f"tag quota reached: a key has at most {cap} tags "
+        raise DewError(TAG_QUOTA, f"tag quota reached: a key has at most {cap} tags "
                                    f"({len(have)} present, {len(new)} new)", 400)
     for k, v in items:
         row = have.get(k) or KeyTag(key_id=key_id, tag_key=k)
@@ -43,7 +44,7 @@ def _remove(s: Session, key_id: str, keys: list[str]) -> None:
     have = _existing(s, key_id)
     missing = [k for k in keys if k not in have]
     if missing:
-        raise DewError("KMS.0416", f"tag {missing[0]!r} does not exist on key {key_id}", 404)
+        raise DewError(NO_TAG, f"tag {missing[0]!r} does not exist on key {key_id}", 404)
     for k in keys:
         s.delete(have[k])
     s.flush()
@@ -70,7 +71,7 @@ class KeyTagging(Service):
         with on_key(self, "deleteKeyTag", key_id, "kms:cmkTag:delete", {"tag_key": key}) as (call, row):
             refuse_default(row, "tagging")
             if not isinstance(key, str):
-                raise DewError("KMS.0406", f"invalid tag key {key!r}", 400)
+                raise DewError(TAG_KEY, f"invalid tag key {key!r}", 400)
             _remove(call.s, row.key_id, [key])
             return key_tags(call.s, row.key_id)
 
@@ -80,11 +81,11 @@ class KeyTagging(Service):
         request = {"action": action, "tags": tags if isinstance(tags, (list, tuple, dict)) else str(tags)}
         with on_key(self, trace, key_id, "kms:cmkTag:batch", request) as (call, row):
             if action not in BATCH_TRACES:
-                raise DewError("KMS.0404", f"invalid tag action {action!r}; create or delete", 400)
+                raise DewError(TAG_ACTION, f"invalid tag action {action!r}; create or delete", 400)
             refuse_default(row, "tagging")
             items = _delete_items(tags) if action == "delete" else normalize_tags(tags)
             if not items:
-                raise DewError("KMS.0401", "the tag list is empty", 400)
+                raise DewError(TAG_LIST_EMPTY, "the tag list is empty", 400)
             if action == "create":
                 _upsert(call.s, row.key_id, items, self.ctx.settings.tags_per_resource)
             else:
