@@ -1,30 +1,72 @@
-"""UI test helpers: an app on a test engine, and waiting for engine workers to finish."""
+"""UI test helpers: the app on a test engine, waiting until it has settled, its toasts,
+and `snap(...)` for SVG snapshots."""
 from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerState
 
 from dewtui.shell.app import DewApp
 
 SIZE = (120, 40)
 LOCATION = "~/.local/share/dewtui/dew.db"  # fixed: the real tmp path varies per run
+SETTLE_ROUNDS = 500  # a bound, never reached by an app that settles: each round waits for work
 
 
-async def settle(pilot, rounds: int = 4) -> None:
-    """Wait until no engine worker runs and the messages they posted are handled."""
+async def settle(pilot: Pilot) -> None:
+    """Wait until the app has nothing pending: every worker finished (an exclusive worker
+    cancelled by a newer one counts as finished), every message posted so far handled, no
+    animation scheduled; done after two rounds in a row found nothing to wait for."""
     app = pilot.app
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
+    quiet = 0
+    for _ in range(SETTLE_ROUNDS):
+        await pilot.wait_for_scheduled_animations()
+        running = [w for w in app.workers if not w.is_finished]
+        if not running:
+            quiet += 1
+            if quiet == 2:
+                return
+            continue
+        quiet = 0
+        for worker in running:
+            if worker.state is WorkerState.PENDING:
+                continue  # not started yet: the next round waits for it
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
+    raise AssertionError(f"the app did not settle: {[w.name for w in app.workers if not w.is_finished]}")
 
 
-def make_app(engine) -> DewApp:
-    return DewApp(engine, location=LOCATION)
+def record_toasts(app: DewApp) -> list[str]:
+    """Record every notification the app shows, in order, as it calls `notify` (the public
+    API): a toast that already expired, or was never rendered, is still seen by the test."""
+    shown: list[str] = []
+    real_notify = app.notify
 
+    def notify(message, *args, **kwargs):
+        shown.append(str(message))
+        return real_notify(message, *args, **kwargs)
+
+    notify.shown = shown  # type: ignore[attr-defined]
+    app.notify = notify  # type: ignore[method-assign]
+    return shown
+
+
+def make_app(engine, **kwargs) -> DewApp:
+    """The app as a user starts it, on `engine`, with its toasts recorded (see `toasts`)."""
+    app = DewApp(engine, location=LOCATION, **kwargs)
+    record_toasts(app)
+    return app
+
+
+def toasts(app: DewApp) -> list[str]:
+    """The text of every toast shown so far, oldest first (the app must come from make_app)."""
+    return app.notify.shown  # type: ignore[attr-defined]
 
 
 def snap(snap_compare, engine, *steps):
     """Start the app on `engine`, go through `steps` (keys to press, or async functions of
-    the pilot), let the workers settle after each, and compare the screen's SVG."""
+    the pilot), let the app settle after each, and compare the screen's SVG."""
     async def run_before(pilot):
         await settle(pilot)
         for step in steps:

@@ -10,9 +10,7 @@ from dewtui.audit.export_dialog import ExportDialog
 from dewtui.audit.verify_dialog import VerifyDialog
 from dewtui.audit.screen import AuditScreen
 from dewtui.widgets.paged_table import PagedTable
-from ui.helpers import SIZE, make_app, settle
-from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-from ui.test_events_flows import toasts
+from ui.helpers import SIZE, make_app, settle, toasts
 
 
 def rows(app) -> list[str]:

@@ -8,8 +8,7 @@ from sqlalchemy import text
 
 from engine.audit.verify import AuditHead
 
-from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-from ui.test_events_snapshots import snap
+from ui.helpers import snap
 
 
 @pytest.fixture

@@ -7,12 +7,7 @@ from dewtui.widgets.confirm import ConfirmDialog
 from dewtui.events.event_dialog import EventDialog
 from dewtui.events.topic_dialog import TopicDialog
 from dewtui.events.screen import EventsScreen
-from ui.helpers import SIZE, make_app, settle
-from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-
-
-def toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+from ui.helpers import SIZE, make_app, settle, toasts
 
 
 async def cursor_to(pilot, table_id: str, key: str) -> None:

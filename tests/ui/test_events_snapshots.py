@@ -5,7 +5,6 @@ Update with `pytest tests/ui/test_events_snapshots.py --snapshot-update`, then l
 from __future__ import annotations
 
 from ui.helpers import snap
-from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
 
 
 def cursor_to(table_id: str, key: str):

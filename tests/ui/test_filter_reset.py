@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.widgets import Select
 
-from tests.ui.helpers import SIZE, make_app, settle
+from ui.helpers import SIZE, make_app, settle
 
 
 async def test_key_state_filter_back_to_any_lists_everything(eng):

@@ -12,17 +12,13 @@ from dewtui.shell.help import HelpDialog
 from dewtui.keys.detail import KeyDetailScreen
 from dewtui.keys.screen import KeysScreen
 from engine import Engine, KeyState, SeededRng
-from ui.helpers import SIZE, make_app, settle
+from ui.helpers import SIZE, make_app, settle, toasts
 
 
 async def _cursor_to(pilot, alias: str) -> None:
     screen = pilot.app.screen
     ids = [k.key_alias for k in screen.page.keys]
     screen.query_one("#keys", DataTable).move_cursor(row=ids.index(alias), animate=False)
-
-
-def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_create_encrypt_decrypt(app, eng):
@@ -36,7 +32,7 @@ async def test_create_encrypt_decrypt(app, eng):
         keys = eng.kms.list_keys().keys
         assert [k.key_alias for k in keys] == ["app/pay"]
         assert keys[0].key_spec == "AES_256" and keys[0].key_state is KeyState.ENABLED
-        assert "Created key app/pay" in _toasts(app)
+        assert "Created key app/pay" in toasts(app)
 
         await pilot.press("enter")  # open the detail screen
         await settle(pilot)
@@ -108,7 +104,7 @@ async def test_batch_disable(app, eng):
         await settle(pilot)
         states = {a: eng.kms.describe_key(i).key_state for a, i in ids.items()}
         assert states == {"k-a": KeyState.DISABLED, "k-b": KeyState.DISABLED, "k-c": KeyState.ENABLED}
-        assert "Disabled 2 keys" in _toasts(app)
+        assert "Disabled 2 keys" in toasts(app)
         assert app.screen.marked == {}
 
 
@@ -157,7 +153,7 @@ async def test_refusal_is_a_toast_with_its_code(app, eng):
         await pilot.click("#ok")
         await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
-        assert any(t.startswith("KMS.0211: obs/default") for t in _toasts(app))
+        assert any(t.startswith("KMS.0211: obs/default") for t in toasts(app))
         assert eng.kms.list_keys().keys[0].key_state is KeyState.ENABLED
 
 
@@ -217,7 +213,7 @@ async def test_palette_goes_to_key(app, eng):
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"zulu")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette's search has finished
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KeyDetailScreen) and app.screen.key.key_id == target
@@ -271,7 +267,7 @@ async def test_detail_edit_alias_and_tags(app, eng):
         await pilot.click("#ok")
         await settle(pilot)
         assert {(t.key, t.value) for t in eng.kms.describe_key(key_id).tags} == {("env", "dev")}
-        assert "Changed tag cost" in _toasts(app)
+        assert "Changed tag cost" in toasts(app)
 
 
 async def test_sign_and_verify_tryout(app, eng):
@@ -323,7 +319,7 @@ async def test_unseal_prompt(tmp_path, clock):
             await pilot.press(*"wrong", "enter")
             await settle(pilot)
             assert sealed.sealed
-            assert any(t.startswith("DEW.") or t.startswith("KMS.") for t in _toasts(app))
+            assert any(t.startswith("DEW.") or t.startswith("KMS.") for t in toasts(app))
             await pilot.press(*"open sesame", "enter")
             await settle(pilot)
             assert not sealed.sealed

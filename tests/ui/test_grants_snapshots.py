@@ -4,13 +4,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Input
 
-from ui.snap_issue3 import click, open_tab, populated, snap
+from ui.helpers import snap
+from ui.pilot_steps import click, open_tab
 
 
 @pytest.fixture
-def data_eng(eng, monkeypatch, tmp_path):
-    keys = populated(eng, monkeypatch, tmp_path)
-    orders = keys["orders"].key_id
+def data_eng(keys_and_users_eng):
+    eng = keys_and_users_eng
+    orders = eng.sample_keys["orders"].key_id
     eng.kms.create_grant(orders, "bob", ["encrypt-data", "decrypt-data"], name="orders-app")
     eng.kms.create_grant(orders, "partner", ["describe-key", "create-datakey", "decrypt-datakey"],
                          grantee_principal_type="domain", retiring_principal="carol")

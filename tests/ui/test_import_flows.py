@@ -18,7 +18,7 @@ from dewtui.keys.delete_material_dialog import DeleteMaterialDialog
 from dewtui.keys.import_wizard import CommandsDialog, ImportKeyDialog, MaterialDialog, WrappingDialog
 from dewtui.keys.import_files import openssl_commands
 from engine import KeyState
-from ui.helpers import SIZE, settle
+from ui.helpers import SIZE, settle, toasts
 
 T0_PLUS_24H = "2026-03-02 09:00"
 
@@ -26,10 +26,6 @@ T0_PLUS_24H = "2026-03-02 09:00"
 @pytest.fixture(autouse=True)
 def _home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-
-
-def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def wrap_oaep(folder, data: bytes) -> bytes:
@@ -88,7 +84,7 @@ async def test_import_wizard_symmetric(app, eng, tmp_path):
         key = eng.kms.describe_key(key.key_id)
         assert key.key_state is KeyState.ENABLED
         assert key.expiration_time == eng.now() + timedelta(hours=24)
-        assert "Key imported successfully" in _toasts(app)
+        assert "Key imported successfully" in toasts(app)
         assert eng.kms.decrypt_data(eng.kms.encrypt_data(key.key_id, b"hi").cipher_text).plain_text == b"hi"
         assert app.screen.page.keys[0].key_state is KeyState.ENABLED  # the list refreshed
 
@@ -162,7 +158,7 @@ async def test_reopen_from_pending_import_row_and_delete_material(app, eng, tmp_
         await pilot.press("m")  # not a Pending-import key: refused with a reason
         await settle(pilot)
         assert not isinstance(app.screen, WrappingDialog)
-        assert any("origin kms" in t for t in _toasts(app))
+        assert any("origin kms" in t for t in toasts(app))
         await _cursor_to(pilot, "waiting")
         await pilot.press("m")
         await settle(pilot)
@@ -187,7 +183,7 @@ async def test_reopen_from_pending_import_row_and_delete_material(app, eng, tmp_
         await pilot.click("#ok")
         await settle(pilot)
         assert eng.kms.describe_key(key.key_id).key_state is KeyState.PENDING_IMPORT
-        assert "Key material deleted successfully" in _toasts(app)
+        assert "Key material deleted successfully" in toasts(app)
 
 
 def test_openssl_commands_name_the_real_files():

@@ -8,13 +8,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Input
 
-from ui.snap_issue3 import click, populated, row, snap
+from ui.helpers import snap
+from ui.pilot_steps import click, row
 
 
 @pytest.fixture
-def data_eng(eng, monkeypatch, tmp_path):
-    eng.snapshot_keys = populated(eng, monkeypatch, tmp_path)
-    return eng
+def data_eng(keys_and_users_eng):
+    return keys_and_users_eng
 
 
 async def _fill_step_1(pilot):
@@ -71,7 +71,7 @@ def test_delete_material_dialog(snap_compare, data_eng, tmp_path):
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import padding
     kms = data_eng.kms
-    key_id = data_eng.snapshot_keys["import"].key_id
+    key_id = data_eng.sample_keys["import"].key_id
     params = kms.get_parameters_for_import(key_id)
     public = serialization.load_der_public_key(base64.b64decode(params.public_key))
     wrapped = public.encrypt(os.urandom(32), padding.OAEP(mgf=padding.MGF1(hashes.SHA256()),

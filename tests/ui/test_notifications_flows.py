@@ -7,9 +7,7 @@ from dewtui.events.notification_dialog import NotificationDialog
 from dewtui.events.notifications import NotificationsScreen
 from dewtui.events.inbox_watch import InboxWatch
 from dewtui.widgets.paged_table import PagedTable
-from ui.helpers import SIZE, make_app, settle
-from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-from ui.test_events_flows import toasts
+from ui.helpers import SIZE, make_app, settle, toasts
 
 
 def rows(app) -> list[str]:

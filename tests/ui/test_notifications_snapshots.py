@@ -1,8 +1,7 @@
 """SVG snapshots of the Notifications area and the notification dialog (120x40, frozen)."""
 from __future__ import annotations
 
-from ui.test_events_fixtures import events_eng  # noqa: F401  (fixture)
-from ui.test_events_snapshots import snap
+from ui.helpers import snap
 
 
 def test_notifications_empty(snap_compare, eng):

@@ -4,14 +4,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList, Tabs
 
-from ui.helpers import settle
-from ui.snap_issue3 import open_tab, populated, snap
+from ui.helpers import settle, snap
+from ui.pilot_steps import open_tab
 
 
 @pytest.fixture
-def data_eng(eng, monkeypatch, tmp_path):
-    populated(eng, monkeypatch, tmp_path)
-    return eng
+def data_eng(keys_and_users_eng):
+    return keys_and_users_eng
 
 
 async def _switcher(pilot):

@@ -6,11 +6,7 @@ from textual.widgets import DataTable, Input, Switch
 from dewtui.widgets.confirm import ConfirmDialog
 from dewtui.keys.rotate_dialog import RotateConfirmDialog
 from dewtui.keys.detail import KeyDetailScreen
-from ui.helpers import SIZE, settle
-
-
-def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+from ui.helpers import SIZE, settle, toasts
 
 
 async def _open_rotation(pilot) -> None:
@@ -39,7 +35,7 @@ async def test_rotate_now(app, eng):
         table = app.screen.query_one("#rotation-versions", DataTable)
         assert table.row_count == 2  # the tab shows the new version
         assert "Number of rotations  1" in str(app.screen.query_one("#rotation-status").render())
-        assert any(t.startswith("Rotated app/pay") for t in _toasts(app))
+        assert any(t.startswith("Rotated app/pay") for t in toasts(app))
 
 
 async def test_rotate_now_cancelled(app, eng):

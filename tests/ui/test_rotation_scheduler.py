@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dewtui.shell.app import DewApp
 from dewtui.shell.scheduler_bridge import SchedulerBridge
-from ui.helpers import LOCATION, SIZE, make_app, settle
+from ui.helpers import SIZE, make_app, settle
 
 
 async def test_scheduler_pass_rotates_and_refreshes_the_tab(eng, clock):
@@ -38,7 +37,7 @@ async def test_scheduler_pass_rotates_and_refreshes_the_tab(eng, clock):
 
 
 async def test_app_starts_scheduler_when_asked(eng):
-    app = DewApp(eng, location=LOCATION, scheduler=True)
+    app = make_app(eng, scheduler=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         bridge = SchedulerBridge.of(app)

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from ui.snap_issue3 import click, open_tab, populated, snap
+from ui.helpers import snap
+from ui.pilot_steps import click, open_tab
 
 
 @pytest.fixture
-def data_eng(eng, clock, monkeypatch, tmp_path):
-    keys = populated(eng, monkeypatch, tmp_path)
-    orders = keys["orders"].key_id
+def data_eng(keys_and_users_eng, clock):
+    eng = keys_and_users_eng
+    orders = eng.sample_keys["orders"].key_id
     eng.kms.update_key_rotation_interval(orders, 90)
     eng.kms.enable_key_rotation(orders)
     clock.advance(timedelta(days=3))

@@ -11,14 +11,14 @@ from dewtui.secrets.rotation_dialog import RotationDialog
 from dewtui.secrets.stages_dialog import StagesDialog
 from dewtui.widgets.tag_dialog import TagDialog
 from dewtui.secrets.detail import SecretDetailScreen
-from ui.conftest import *  # noqa: F401,F403  (the app fixture)
-from ui.helpers import SIZE, settle
-from ui.secrets_fixtures import cursor_to, goto_secrets, populate_secrets
+from ui.helpers import SIZE, settle, toasts
+from ui.pilot_steps import goto_secrets, secrets_cursor_to
+from ui.sample_data import populate_secrets
 
 
 async def _open(pilot, name: str, tab: str):
     await goto_secrets(pilot)
-    cursor_to(pilot, name)
+    secrets_cursor_to(pilot, name)
     await pilot.press("enter")
     await settle(pilot)
     screen = pilot.app.screen
@@ -26,10 +26,6 @@ async def _open(pilot, name: str, tab: str):
     screen.action_show_tab(tab)
     await settle(pilot)
     return screen
-
-
-def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_details_edit_description_and_key(app, eng, clock):
@@ -147,7 +143,7 @@ async def test_rotation_configure_and_rotate_now(app, eng, clock):
         await settle(pilot)
         current = eng.csms.show_secret_version("db-password")
         assert current.version_metadata.id == "v3" and len(current.secret_string) == 40
-        assert "Rotated db-password: v3 is SYSCURRENT" in _toasts(app)
+        assert "Rotated db-password: v3 is SYSCURRENT" in toasts(app)
 
 
 async def test_refusal_is_a_toast_with_its_code(app, eng, clock):
@@ -158,7 +154,7 @@ async def test_refusal_is_a_toast_with_its_code(app, eng, clock):
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, SecretDetailScreen)  # no value dialog
-        assert any(t.startswith("CSMS.0401: KMS key old-secrets") for t in _toasts(app))
+        assert any(t.startswith("CSMS.0401: KMS key old-secrets") for t in toasts(app))
 
 
 async def test_details_subscribe_to_an_event_and_back(app, eng, clock):

@@ -17,13 +17,9 @@ from dewtui.secrets.version_dialog import AddVersionDialog
 from dewtui.secrets.detail import SecretDetailScreen
 from dewtui.secrets.screen import SecretsScreen
 from engine import DewError
-from ui.conftest import *  # noqa: F401,F403  (the app fixture)
-from ui.helpers import SIZE, settle
-from ui.secrets_fixtures import FAKE_TEXT, cursor_to, goto_secrets, populate_secrets
-
-
-def _toasts(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+from ui.helpers import SIZE, settle, toasts
+from ui.pilot_steps import goto_secrets, secrets_cursor_to
+from ui.sample_data import FAKE_TEXT, populate_secrets
 
 
 def _versions(eng, name):
@@ -65,7 +61,7 @@ async def test_create_version_stage_delete_restore(app, eng):
         secret = eng.csms.show_secret("app-db")
         assert secret.description == "the app database" and [(t.key, t.value) for t in secret.tags] == [("env", "dev")]
         assert eng.csms.show_secret_version("app-db").secret_string == "fake-initial-value"
-        assert "Created secret app-db" in _toasts(app)
+        assert "Created secret app-db" in toasts(app)
 
         screen = await _open_versions(pilot)
         await pilot.press("a")  # add a version
@@ -133,7 +129,7 @@ async def test_backup_delete_now_restore(app, eng, clock, tmp_path):
     target.parent.mkdir()
     async with app.run_test(size=SIZE) as pilot:
         await goto_secrets(pilot)
-        cursor_to(pilot, "db-password")
+        secrets_cursor_to(pilot, "db-password")
         await pilot.press("b")
         await settle(pilot)
         dialog = app.screen
@@ -144,7 +140,7 @@ async def test_backup_delete_now_restore(app, eng, clock, tmp_path):
         assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
         assert FAKE_TEXT not in target.read_text()
 
-        cursor_to(pilot, "db-password")
+        secrets_cursor_to(pilot, "db-password")
         await pilot.press("x")
         await settle(pilot)
         delete = app.screen
@@ -169,14 +165,14 @@ async def test_backup_delete_now_restore(app, eng, clock, tmp_path):
         assert eng.csms.show_secret("db-password").state == "ENABLED"
         assert _versions(eng, "db-password") == {"v2": {"SYSCURRENT"}, "v1": {"SYSPREVIOUS", "STAGING"}}
         assert eng.csms.show_secret_version("db-password", "v1").secret_string == FAKE_TEXT
-        assert "Restored secret db-password" in _toasts(app)
+        assert "Restored secret db-password" in toasts(app)
 
         await pilot.press("R")  # restoring again over the existing name is refused
         await settle(pilot)
         app.screen.query_one("#restore-path", Input).value = str(target)
         await pilot.click("#ok")
         await settle(pilot)
-        assert any(t.startswith("CSMS.0002") for t in _toasts(app))
+        assert any(t.startswith("CSMS.0002") for t in toasts(app))
 
 
 async def test_tag_search_and_filters(app, eng, clock):

@@ -10,7 +10,8 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from ui.helpers import settle, snap
-from ui.secrets_fixtures import cursor_to, goto_secrets, populate_secrets
+from ui.pilot_steps import goto_secrets, secrets_cursor_to
+from ui.sample_data import populate_secrets
 
 
 @pytest.fixture
@@ -35,13 +36,13 @@ def _snap(snap_compare, eng, *steps):
 
 def _pick(name: str):
     async def go(pilot):
-        cursor_to(pilot, name)
+        secrets_cursor_to(pilot, name)
     return go
 
 
 def _open(name: str, tab: str | None = None):
     async def go(pilot):
-        cursor_to(pilot, name)
+        secrets_cursor_to(pilot, name)
         await pilot.press("enter")
         await settle(pilot)
         if tab:
@@ -92,8 +93,7 @@ def test_secrets_help(snap_compare, sec_eng):
 
 def test_secrets_palette_go_to_secret(snap_compare, sec_eng):
     async def palette(pilot):
-        await pilot.press("ctrl+p", *"db-pass")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"db-pass")  # snap settles: the search has finished
     assert _snap(snap_compare, sec_eng, palette)
 
 

@@ -9,14 +9,10 @@ import pytest
 from dewtui.keys.screen import KeysScreen
 from engine import Engine, SeededRng
 from ui.helpers import settle, snap
-from ui.fixtures import fixed_ec_material, populate
 
 @pytest.fixture
-def data_eng(eng, monkeypatch):
-    monkeypatch.setattr("engine.kms.lifecycle.generate_material", fixed_ec_material)
-    keys = populate(eng)
-    eng.snapshot_keys = keys
-    return eng
+def data_eng(keys_eng):
+    return keys_eng
 
 
 def _snap(snap_compare, eng, *steps):
