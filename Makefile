@@ -16,8 +16,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/dewtui
 
+# both cores: pytest-xdist runs the tests in two worker processes (each its own tmp dirs,
+# its own PostgreSQL server); the closing summary line is pytest's usual one
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
