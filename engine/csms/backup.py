@@ -18,7 +18,7 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from engine.codec import canonical
 from engine.csms.results import Secret as SecretResult
@@ -46,13 +46,18 @@ def _pt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _pt_set(value: str) -> datetime:
+    """A time every stored row has (a version's create time, a stage's update time)."""
+    return datetime.fromisoformat(value)
+
+
 def payload(s: Session, secret: Secret) -> dict:
     sec = {f: getattr(secret, f) for f in _SECRET_FIELDS}
     for f in _TIMES:
         if f in sec:
             sec[f] = _t(sec[f])
     versions = s.exec(select(SecretVersion).where(SecretVersion.secret_id == secret.secret_id)
-                      .order_by(SecretVersion.seq)).all()
+                      .order_by(col(SecretVersion.seq))).all()
     return {
         "format": 1,
         "secret": sec,
@@ -109,14 +114,14 @@ def rebuild(s: Session, domain_id: str, data: dict, now: datetime) -> Secret:
     s.flush()
     for v in data["versions"]:
         s.add(SecretVersion(secret_id=row.secret_id, version_id=v["version_id"], seq=v["seq"],
-                            create_time=_pt(v["create_time"]), expire_time=_pt(v["expire_time"]),
+                            create_time=_pt_set(v["create_time"]), expire_time=_pt(v["expire_time"]),
                             expiry_notified=v["expiry_notified"], kms_key_id=v["kms_key_id"],
                             wrapped_dek=v["wrapped_dek"], sealed_value=base64.b64decode(v["sealed_value"]),
                             value_kind=v["value_kind"]))
     s.flush()
     for st in data["stages"]:
         s.add(SecretStage(secret_id=row.secret_id, stage_name=st["stage_name"],
-                          version_id=st["version_id"], update_time=_pt(st["update_time"])))
+                          version_id=st["version_id"], update_time=_pt_set(st["update_time"])))
     for k, v in data["tags"]:
         s.add(SecretTag(secret_id=row.secret_id, tag_key=k, tag_value=v))
     s.flush()

@@ -13,7 +13,8 @@ import string
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from engine.config import Settings
 from engine.csms.results import RotationConfig, RotationResult
@@ -152,10 +153,11 @@ class SecretRotation(SecretBase):
         """
         done = 0
         with self._job("rotateSecret", RESOURCE, now) as job:
-            rows = job.s.exec(self.ctx.db.for_update(select(Secret).where(
+            due: SelectOfScalar[Secret] = self.ctx.db.for_update(select(Secret).where(
                 Secret.auto_rotation == True, Secret.state == ENABLED,  # noqa: E712
-                Secret.next_rotation_time != None, Secret.next_rotation_time <= now)  # noqa: E711
-                .order_by(Secret.next_rotation_time, Secret.name))).all()
+                col(Secret.next_rotation_time) != None, col(Secret.next_rotation_time) <= now)  # noqa: E711
+                .order_by(col(Secret.next_rotation_time), col(Secret.name)))
+            rows = job.s.exec(due).all()
             for row in rows:
                 nested = job.s.begin_nested()
                 try:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from engine.csms.results import Secret as SecretResult, Tag, VersionMetadata
 from engine.csms.rules import NO_SECRET, NOT_FOUND, PENDING, PENDING_DELETE, bad, check_name
@@ -16,7 +16,7 @@ from engine.iam.resources import secret_resource
 from engine.events import fire as _events
 from engine.models.csms import Secret, SecretStage, SecretTag, SecretVersion
 from engine.models.events import SecretEvent
-from engine.service import Call, Service
+from engine.service import Call, Job, Service
 
 RESOURCE = "csms"
 
@@ -74,15 +74,18 @@ def require_event(s: Session, domain_id: str, event_name: str) -> str:
     return event_name
 
 
-def fire(call: Call, secret: Secret, event_type: str, version_id: str = "") -> None:
-    """Raise a secret event in the caller's transaction (the events service delivers it)."""
+def fire(call: Call | Job, secret: Secret, event_type: str, version_id: str = "") -> None:
+    """Raise a secret event in the caller's (or due job's) transaction (the events service
+    delivers it)."""
     _events.fire_secret_event(call, secret, event_type, version_id)
 
 
 def purge(s: Session, secret: Secret) -> None:
     """Delete the secret and every row it owns: irreversible."""
-    for table in (SecretStage, SecretVersion, SecretTag):
-        s.exec(delete(table).where(table.secret_id == secret.secret_id))  # type: ignore[attr-defined]
+    tables: tuple[type[SecretStage] | type[SecretVersion] | type[SecretTag], ...] = (
+        SecretStage, SecretVersion, SecretTag)
+    for table in tables:
+        s.exec(delete(table).where(col(table.secret_id) == secret.secret_id))
     s.delete(secret)
     s.flush()
 
@@ -96,10 +99,10 @@ class SecretBase(Service):
         """An audited call on one secret: authorizes, loads it by name (CSMS.0106), names it
         in the trace, and refuses it while pending deletion when `frozen_when_pending`."""
         req = {"secret_name": name, **(request or {})}
-        with self._call(trace, RESOURCE, request=req) as call:  # type: ignore[attr-defined]
+        with self._call(trace, RESOURCE, request=req) as call:
             call.resource("", name if isinstance(name, str) else "")
-            check_name(name)
-            call.authorize(action, secret_resource(call.principal.domain_id, name))
+            checked = check_name(name)
+            call.authorize(action, secret_resource(call.principal.domain_id, checked))
             row = load_secret(call.s, call.principal.domain_id, name, call.ctx.db)
             call.resource(row.secret_id, row.name)
             if frozen_when_pending:
@@ -109,10 +112,10 @@ class SecretBase(Service):
     @contextmanager
     def _reading_secret(self, trace: str, name: object, action: str) -> Iterator[tuple[Call, Secret]]:
         """An authorized read of one secret (not traced; its refusal is)."""
-        with self._reading(trace, RESOURCE, request={"secret_name": name}) as call:  # type: ignore[attr-defined]
+        with self._reading(trace, RESOURCE, request={"secret_name": name}) as call:
             call.resource("", name if isinstance(name, str) else "")
-            check_name(name)
-            call.authorize(action, secret_resource(call.principal.domain_id, name))
+            checked = check_name(name)
+            call.authorize(action, secret_resource(call.principal.domain_id, checked))
             row = load_secret(call.s, call.principal.domain_id, name)
             call.resource(row.secret_id, row.name)
             yield call, row

@@ -147,13 +147,12 @@ def check_event_subscriptions(subs: object) -> str:
 
 def parse_period(period: object) -> tuple[str, timedelta]:
     """("30d", timedelta) for a rotation period of 6 hours to 365 days (units d, h, m, s)."""
-    m = _PERIOD_RE.match(period) if isinstance(period, str) else None
-    if m is None:
+    if not isinstance(period, str) or (m := _PERIOD_RE.match(period)) is None:
         raise bad(f"invalid rotation_period {period!r}: a number and a unit d, h, m or s (e.g. 30d)")
     delta = timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
     if not MIN_PERIOD <= delta <= MAX_PERIOD:
         raise bad(f"rotation_period {period!r} must be 6 hours to 365 days")
-    return period, delta  # type: ignore[return-value]
+    return period, delta
 
 
 def check_stage_list(stages: Any, limit: int) -> list[str]:

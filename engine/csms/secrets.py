@@ -7,10 +7,11 @@ every row at once and cannot be undone (only a downloaded backup brings it back)
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import exists, func
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from engine.csms.results import SecretList, Tag
 from engine.csms.rotation import apply_rotation, rotation_from_request
@@ -31,8 +32,8 @@ _UNSET: Any = object()
 MAX_PAGE = 1000
 
 
-def tag_items(tags: object, limit: int) -> list[tuple[str, str]]:
-    items = normalize_tags(tags, "CSMS")  # type: ignore[arg-type]
+def tag_items(tags: Mapping[str, str] | Iterable[Any] | None, limit: int) -> list[tuple[str, str]]:
+    items = normalize_tags(tags, "CSMS")
     if len(items) > limit:
         raise bad(f"at most {limit} tags, got {len(items)}")
     return items
@@ -95,7 +96,7 @@ class SecretLifecycle(SecretBase):
         `search`: substring of the name (any case); `tags`: every given pair must match."""
         request = {"search": search, "state": state, "enterprise_project_id": enterprise_project_id,
                    "event_name": event_name, "limit": limit, "offset": offset}
-        with self._reading("listSecrets", RESOURCE, request=request) as call:  # type: ignore[attr-defined]
+        with self._reading("listSecrets", RESOURCE, request=request) as call:
             call.authorize("csms:secret:list")
             s = call.s
             where = self._filters(search, state, enterprise_project_id, tags, event_name)
@@ -105,7 +106,7 @@ class SecretLifecycle(SecretBase):
                 raise bad(f"offset must be 0 or more, got {offset!r}")
             total = s.exec(select(func.count()).select_from(Secret).where(*where)).one()
             rows = s.exec(select(Secret).where(*where).order_by(
-                Secret.create_time.desc(), Secret.name).offset(offset).limit(limit)).all()
+                col(Secret.create_time).desc(), col(Secret.name)).offset(offset).limit(limit)).all()
             return SecretList(self._page(s, rows), int(total), limit, offset)
 
     def _filters(self, search, state, project, tags, event_name) -> list:
@@ -123,20 +124,20 @@ class SecretLifecycle(SecretBase):
         if event_name is not None:
             where.append(Secret.event_subscriptions == event_name)
         for k, v in tag_items(tags, self.ctx.settings.tags_per_resource):
-            where.append(exists().where(SecretTag.secret_id == Secret.secret_id,
-                                        SecretTag.tag_key == k, SecretTag.tag_value == v))
+            where.append(exists().where(col(SecretTag.secret_id) == col(Secret.secret_id),
+                                        col(SecretTag.tag_key) == k, col(SecretTag.tag_value) == v))
         return where
 
-    def _page(self, s, rows: list[Secret]) -> tuple:
+    def _page(self, s, rows: Sequence[Secret]) -> tuple:
         ids = [r.secret_id for r in rows]
         if not ids:
             return ()
         tags: dict[str, list] = {}
-        for t in s.exec(select(SecretTag).where(SecretTag.secret_id.in_(ids))  # type: ignore[attr-defined]
+        for t in s.exec(select(SecretTag).where(col(SecretTag.secret_id).in_(ids))
                         .order_by(SecretTag.tag_key)).all():
             tags.setdefault(t.secret_id, []).append(t)
         counts = dict(s.exec(select(SecretVersion.secret_id, func.count()).where(
-            SecretVersion.secret_id.in_(ids)).group_by(SecretVersion.secret_id)).all())  # type: ignore[attr-defined]
+            col(SecretVersion.secret_id).in_(ids)).group_by(SecretVersion.secret_id)).all())
         return tuple(to_result(r, tuple(Tag(t.tag_key, t.tag_value) for t in tags.get(r.secret_id, [])),
                                int(counts.get(r.secret_id, 0))) for r in rows)
 
@@ -190,9 +191,10 @@ class SecretLifecycle(SecretBase):
     def _run_due_deletions(self, now: datetime) -> int:
         """Delete every secret whose recovery window has ended, in one claiming transaction."""
         with self._job("forceDeleteSecret", RESOURCE, now) as job:
-            rows = job.s.exec(self.ctx.db.for_update(select(Secret).where(
-                Secret.state == PENDING_DELETE, Secret.scheduled_delete_time != None,  # noqa: E711
-                Secret.scheduled_delete_time <= now).order_by(Secret.scheduled_delete_time))).all()
+            due: SelectOfScalar[Secret] = self.ctx.db.for_update(select(Secret).where(
+                Secret.state == PENDING_DELETE, col(Secret.scheduled_delete_time) != None,  # noqa: E711
+                col(Secret.scheduled_delete_time) <= now).order_by(col(Secret.scheduled_delete_time)))
+            rows = job.s.exec(due).all()
             for row in rows:
                 fire(job, row, "SECRET_DELETED", "")
                 purge(job.s, row)

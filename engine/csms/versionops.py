@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from engine.csms.results import SecretVersionValue, Stage, VersionMetadata
 from engine.csms.rows import SecretBase, fire, load_secret, version_metadata
@@ -42,7 +42,7 @@ class SecretVersions(SecretBase):
         with self._reading_secret("listSecretVersions", name, "csms:secret:listVersion") as (call, row):
             staged = stages_by_version(call.s, row.secret_id)
             versions = call.s.exec(select(SecretVersion).where(SecretVersion.secret_id == row.secret_id)
-                                   .order_by(SecretVersion.seq.desc())).all()  # type: ignore[attr-defined]
+                                   .order_by(col(SecretVersion.seq).desc())).all()
             return [version_metadata(call.s, row, v, staged) for v in versions]
 
     def show_secret_version(self, name: str, version_id: str = "latest") -> SecretVersionValue:
@@ -86,7 +86,7 @@ class SecretVersions(SecretBase):
     def _stage_trace(self, name: object, stage_name: object) -> str:
         """createSecretStage for a new stage, updateSecretStage for a move (as the cloud's CTS)."""
         try:
-            with self._read() as s:  # type: ignore[attr-defined]
+            with self._read() as s:
                 row = load_secret(s, self.ctx.principal.domain_id, name)
                 exists = s.get(SecretStage, (row.secret_id, check_stage_name(stage_name))) is not None
                 return "updateSecretStage" if exists else "createSecretStage"

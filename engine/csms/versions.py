@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from engine.codec import canonical
 from engine.csms.rules import (KEY_UNUSABLE, NOT_FOUND, SYSCURRENT, VERSION_QUOTA, bad,
@@ -120,7 +120,7 @@ def add_version(call: Any, secret: Secret, value: bytes, kind: str,
 def enforce_version_cap(s: Session, secret: Secret, cap: int, keep: str) -> None:
     """Drop the oldest unstaged versions beyond `cap`; refuse when none can be dropped."""
     versions = s.exec(select(SecretVersion).where(SecretVersion.secret_id == secret.secret_id)
-                      .order_by(SecretVersion.seq)).all()
+                      .order_by(col(SecretVersion.seq))).all()
     staged = stages_by_version(s, secret.secret_id)
     excess = len(versions) - cap
     for v in versions:
