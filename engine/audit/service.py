@@ -43,7 +43,7 @@ class AuditService(Service):
             return
         err = DewError("CTS.0302", f"{p.name} has no permission for {action}", 403)
         if trace:
-            call = Call(self.ctx, None, self.family, "cts", {})  # type: ignore[arg-type]
+            call = Call(self.ctx, None, self.family, "cts", {})
             call.response = {"error_code": err.code}
             self._trace_alone(call, trace, "warning", err.code, err.message)
         raise err

@@ -59,7 +59,8 @@ def plain_key(doc: dict) -> bytes:
 
 def sealed_parts(doc: dict) -> tuple[bytes, bytes, bytes]:
     """(salt, nonce, ciphertext) of a checked sealed document."""
-    return tuple(base64.b64decode(doc[f], validate=True) for f in ("salt", "nonce", "ct"))  # type: ignore[return-value]
+    salt, nonce, ct = (base64.b64decode(doc[f], validate=True) for f in ("salt", "nonce", "ct"))
+    return salt, nonce, ct
 
 
 def _check_sealed(path: Path, doc: dict) -> None:
