@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Callable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -29,8 +30,8 @@ from engine.kms.specs import EC_SIGNING, RSA_ENCRYPTION, RSA_SIGNING, SIGN_VERIF
 from engine.models.kms import Cmk
 from engine.service import Service
 
-_HASHES = {"SHA_1": hashes.SHA1, "SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384,
-           "SHA_512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "SHA_1": hashes.SHA1, "SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 MESSAGE_TYPES = ("RAW", "DIGEST")
 MESSAGE_MAX = 4096
 
@@ -59,7 +60,7 @@ def rsa_encrypt(key: Cmk, material: bytes, algorithm: str, data: bytes) -> bytes
     limit = oaep_max_plaintext(key.key_spec, algorithm)
     if len(data) > limit:
         raise DewError(INVALID, f"plain_text is {len(data)} bytes: {algorithm} with {key.key_spec} "
-                                   f"encrypts at most {limit} bytes", 400)
+                                f"encrypts at most {limit} bytes", 400)
     return load_private_key(material).public_key().encrypt(data, _oaep(algorithm))
 
 
@@ -76,10 +77,10 @@ def check_rsa_encryption_key(key: Cmk, algorithm: str) -> None:
         raise DewError(INVALID, f"invalid encryption_algorithm {algorithm!r}", 400)
     if not is_rsa(key.key_spec):
         raise DewError(INVALID, f"encryption_algorithm {algorithm} does not fit key {key.key_id} "
-                                   f"({key.key_spec}/{key.key_usage}): use SYMMETRIC_DEFAULT", 400)
+                                f"({key.key_spec}/{key.key_usage}): use SYMMETRIC_DEFAULT", 400)
     if key.key_usage != "ENCRYPT_DECRYPT":
         raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
-                                   f"{algorithm} needs an ENCRYPT_DECRYPT key", 400)
+                                f"{algorithm} needs an ENCRYPT_DECRYPT key", 400)
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -87,16 +88,16 @@ def check_rsa_encryption_key(key: Cmk, algorithm: str) -> None:
 def check_signing(key: Cmk, algorithm: object) -> str:
     if algorithm not in RSA_SIGNING + EC_SIGNING:
         raise DewError(INVALID, f"invalid signing_algorithm {algorithm!r}; one of "
-                                   f"{', '.join(RSA_SIGNING + EC_SIGNING)}", 400)
+                                f"{', '.join(RSA_SIGNING + EC_SIGNING)}", 400)
     if key.key_usage != SIGN_VERIFY:
         raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
-                                   f"{algorithm} needs a SIGN_VERIFY key", 400)
+                                f"{algorithm} needs a SIGN_VERIFY key", 400)
     fits = (is_rsa(key.key_spec) and algorithm in RSA_SIGNING) or \
            (is_ec(key.key_spec) and algorithm in EC_SIGNING)
     if not fits:
         allowed = RSA_SIGNING if is_rsa(key.key_spec) else EC_SIGNING
         raise DewError(INVALID, f"signing_algorithm {algorithm} does not fit key spec "
-                                   f"{key.key_spec} (allowed: {', '.join(allowed)})", 400)
+                                f"{key.key_spec} (allowed: {', '.join(allowed)})", 400)
     return str(algorithm)
 
 
@@ -111,7 +112,7 @@ def prepare_message(message: object, message_type: object, algorithm: str):
         return check_size(data, 1, MESSAGE_MAX, "message"), h
     if len(data) != h.digest_size:
         raise DewError(DIGEST_LENGTH, f"a {h.name.upper()} digest is {h.digest_size} bytes, "
-                                   f"the message is {len(data)}", 400)
+                                      f"the message is {len(data)}", 400)
     return data, utils.Prehashed(h)
 
 
@@ -181,7 +182,7 @@ class AsymmetricOps(Service):
             key = usable_key(call, key_id, "kms:cmk:get", None)
             if SPECS[key.key_spec].symmetric:
                 raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
-                                           "only asymmetric keys have a public key", 400)
+                                        "only asymmetric keys have a public key", 400)
             _, material = open_version(call.s, self.ctx.hsm, key)
             call.response = {"key_id": key.key_id}
             return public_key_pem(material)

@@ -42,8 +42,8 @@ def check_encryption(key: Cmk, algorithm: object) -> str:
     if algorithm == SYMMETRIC_DEFAULT:
         if key.key_spec.startswith("RSA_") and key.key_usage == "ENCRYPT_DECRYPT":
             raise DewError(INVALID, f"encryption_algorithm SYMMETRIC_DEFAULT does not fit key "
-                                       f"{key.key_id} ({key.key_spec}/{key.key_usage}): use "
-                                       f"{' or '.join(RSA_ENCRYPTION)}", 400)
+                                    f"{key.key_id} ({key.key_spec}/{key.key_usage}): use "
+                                    f"{' or '.join(RSA_ENCRYPTION)}", 400)
         require_symmetric_encryption_key(key)
         return SYMMETRIC_DEFAULT
     check_rsa_encryption_key(key, algorithm)  # type: ignore[arg-type]
@@ -59,11 +59,11 @@ def no_aad_for_rsa(aad: bytes | None, algorithm: str) -> None:
 def check_mac(key: Cmk, algorithm: object, message: object) -> bytes:
     if key.key_usage != GENERATE_VERIFY_MAC or key.key_spec not in MAC_FOR_SPEC:
         raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
-                                   "MACs need a GENERATE_VERIFY_MAC (HMAC) key", 400)
+                                "MACs need a GENERATE_VERIFY_MAC (HMAC) key", 400)
     expected = MAC_FOR_SPEC[key.key_spec]
     if algorithm != expected:
         raise DewError(INVALID, f"mac_algorithm {algorithm!r} does not fit key spec "
-                                   f"{key.key_spec} (use {expected})", 400)
+                                f"{key.key_spec} (use {expected})", 400)
     if not isinstance(message, (bytes, bytearray, memoryview)):
         raise DewError(INVALID, "message must be bytes", 400)
     return check_size(bytes(message), 1, PLAIN_MAX, "message")

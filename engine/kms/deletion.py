@@ -16,17 +16,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Column, Table, delete
+from sqlmodel import Session, SQLModel, col, select
 
 import engine.models  # noqa: F401  (every table registered, so every child table is found)
 from engine.kms.states import KeyState
 from engine.models.kms import Cmk
 
 
-def _child_columns() -> list[Any]:
+def _cmk_table() -> Table:
+    return SQLModel.metadata.tables[Cmk.__tablename__]
+
+
+def _child_columns() -> list[Column[Any]]:
     """Columns of every table holding a foreign key to cmk.key_id, children before parents."""
-    cmk = Cmk.__table__
+    cmk = _cmk_table()
     cols = []
     for table in reversed(SQLModel.metadata.sorted_tables):
         if table is cmk:
@@ -39,9 +43,10 @@ def _child_columns() -> list[Any]:
 
 def purge_key(s: Session, key_id: str) -> None:
     """Delete the key and every row referring to it, inside the caller's transaction."""
-    for col in _child_columns():
-        s.execute(delete(col.table).where(col == key_id))
-    s.execute(delete(Cmk.__table__).where(Cmk.__table__.c.key_id == key_id))
+    for child in _child_columns():
+        s.execute(delete(child.table).where(child == key_id))
+    cmk = _cmk_table()
+    s.execute(delete(cmk).where(cmk.c.key_id == key_id))
 
 
 def delete_due_keys(engine: Any, now: datetime) -> int:
@@ -51,9 +56,9 @@ def delete_due_keys(engine: Any, now: datetime) -> int:
     with engine.kms._job("deleteKey", "cmk", now) as job:
         stmt = select(Cmk.key_id, Cmk.key_alias, Cmk.domain_id, Cmk.scheduled_deletion_date).where(
             Cmk.key_state == KeyState.PENDING_DELETION.value,
-            Cmk.scheduled_deletion_date.is_not(None),  # type: ignore[union-attr]
-            Cmk.scheduled_deletion_date <= now,
-        ).order_by(Cmk.scheduled_deletion_date, Cmk.key_id)
+            col(Cmk.scheduled_deletion_date).is_not(None),
+            col(Cmk.scheduled_deletion_date) <= now,
+        ).order_by(col(Cmk.scheduled_deletion_date), col(Cmk.key_id))
         due = job.s.exec(ctx.db.for_update(stmt)).all()
         for key_id, alias, domain_id, when in due:
             purge_key(job.s, key_id)

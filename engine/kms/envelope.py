@@ -22,7 +22,7 @@ from engine.rand import SystemRng
 def require_symmetric_encryption_key(key: Cmk) -> None:
     if key.key_spec != "AES_256" or key.key_usage != ENCRYPT_DECRYPT:
         raise DewError(INVALID, f"key {key.key_id} is {key.key_spec}/{key.key_usage}: "
-                                   "this operation needs an AES_256 ENCRYPT_DECRYPT key", 400)
+                                "this operation needs an AES_256 ENCRYPT_DECRYPT key", 400)
 
 
 def encrypt_under(s: Session, hsm: Hsm, rng: SystemRng, key: Cmk, plaintext: bytes,

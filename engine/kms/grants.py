@@ -11,10 +11,11 @@ user or account name or id.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, or_
-from sqlmodel import select
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
 
 from engine.errors import DewError
+from engine.iam.principal import Principal
 from engine.kms.keyrows import load_key
 from engine.kms.results import GrantInfo
 from engine.kms.rules import (DEFAULT_KEY, GRANT_OTHER_KEY, GRANT_PRINCIPAL, GRANT_QUOTA, NO_GRANT, NO_PERMISSION,
@@ -31,36 +32,36 @@ def grant_info(g: Grant) -> GrantInfo:
                      creation_date=g.creation_date, name=g.name, retiring_principal=g.retiring_principal)
 
 
-def resolve_principal(s, principal: object, principal_type: str, field: str) -> str:
+def resolve_principal(s: Session, principal: object, principal_type: str, field: str) -> str:
     """The stored id of a user (name or id) or, for type domain, an account (name or id)."""
     bad = DewError(GRANT_PRINCIPAL, f"invalid {field}: no {principal_type} {principal!r}", 400)
     if not isinstance(principal, str) or not 1 <= len(principal) <= 64:
         raise bad
     if principal_type == "user":
-        row = s.exec(select(User).where(or_(User.name == principal, User.user_id == principal))).first()
+        row = s.exec(select(User).where(or_(col(User.name) == principal, col(User.user_id) == principal))).first()
         if row is None:
             raise bad
         return row.user_id
-    acc = s.exec(select(Account).where(or_(Account.name == principal, Account.domain_id == principal))).first()
+    acc = s.exec(select(Account).where(or_(col(Account.name) == principal, col(Account.domain_id) == principal))).first()
     if acc is None:
         raise bad
     return acc.domain_id
 
 
-def _held_by(p) -> object:
+def _held_by(p: Principal) -> ColumnElement[bool]:
     """SQL condition: the grant's grantee is principal `p` or p's account."""
-    return or_((Grant.grantee_principal_type == "user") & (Grant.grantee_principal == p.user_id),
-               (Grant.grantee_principal_type == "domain") & (Grant.grantee_principal == p.domain_id))
+    return or_((col(Grant.grantee_principal_type) == "user") & (col(Grant.grantee_principal) == p.user_id),
+               (col(Grant.grantee_principal_type) == "domain") & (col(Grant.grantee_principal) == p.domain_id))
 
 
-def held_operations(s, p, key_id: str) -> set[str]:
+def held_operations(s: Session, p: Principal, key_id: str) -> set[str]:
     ops: set[str] = set()
     for g in s.exec(select(Grant).where(Grant.key_id == key_id, _held_by(p))).all():
         ops.update(g.operations.split(","))
     return ops
 
 
-def may_retire(p, g: Grant) -> bool:
+def may_retire(p: Principal, g: Grant) -> bool:
     if p.user_id and p.user_id in (g.retiring_principal, g.issuing_principal):
         return True
     grantee = (g.grantee_principal_type == "user" and g.grantee_principal == p.user_id) or \
@@ -68,7 +69,7 @@ def may_retire(p, g: Grant) -> bool:
     return grantee and "retire-grant" in g.operations.split(",")
 
 
-def _find_grant(s, key_id: str, grant_id: object) -> Grant:
+def _find_grant(s: Session, key_id: str, grant_id: object) -> Grant:
     g = s.get(Grant, grant_id) if isinstance(grant_id, str) else None
     if g is None:
         raise DewError(NO_GRANT, f"grant {grant_id} does not exist", 400)
@@ -104,11 +105,11 @@ class KeyGrants(Service):
                 missing = [op for op in ops if op not in held_operations(call.s, call.principal, row.key_id)]
                 if missing:
                     raise DewError(NO_PERMISSION, f"{call.principal.name} may hand on only operations it holds "
-                                               f"on key {row.key_id}; not {', '.join(missing)}", 403)
+                                                  f"on key {row.key_id}; not {', '.join(missing)}", 403)
             used = call.s.exec(select(func.count()).select_from(Grant).where(Grant.key_id == row.key_id)).one()
             if used >= self.ctx.settings.grants_per_key:
                 raise DewError(GRANT_QUOTA, f"grant quota reached: {used} of "
-                                           f"{self.ctx.settings.grants_per_key} grants on key {row.key_id}", 400)
+                                            f"{self.ctx.settings.grants_per_key} grants on key {row.key_id}", 400)
             grant_id = self.ctx.rng.hex_id(32)
             call.s.add(Grant(grant_id=grant_id, key_id=row.key_id, name=grant_name,
                              grantee_principal=grantee, grantee_principal_type=principal_type,
@@ -124,7 +125,7 @@ class KeyGrants(Service):
             call.resource(row.key_id, row.key_alias)
             call.authorize("kms:grant:list", key=row)
             rows = call.s.exec(select(Grant).where(Grant.key_id == row.key_id)
-                               .order_by(Grant.creation_date, Grant.grant_id)).all()
+                               .order_by(col(Grant.creation_date), col(Grant.grant_id))).all()
             call.response = {"total": len(rows)}
             return [grant_info(g) for g in rows]
 
@@ -134,8 +135,8 @@ class KeyGrants(Service):
         with self._call("listRetirableGrants", "cmk") as call:
             p = call.principal
             rows = call.s.exec(select(Grant).where(or_(
-                Grant.retiring_principal == p.user_id, Grant.issuing_principal == p.user_id,
-                _held_by(p))).order_by(Grant.creation_date, Grant.grant_id)).all()
+                col(Grant.retiring_principal) == p.user_id, col(Grant.issuing_principal) == p.user_id,
+                _held_by(p))).order_by(col(Grant.creation_date), col(Grant.grant_id))).all()
             result = [grant_info(g) for g in rows if may_retire(p, g)]
             call.response = {"total": len(result)}
             return result
@@ -158,7 +159,7 @@ class KeyGrants(Service):
             g = _find_grant(call.s, row.key_id, grant_id)
             if not may_retire(call.principal, g):
                 raise DewError(NO_PERMISSION, f"{call.principal.name} may not retire grant {g.grant_id}: "
-                                           "only its retiring principal, its issuer or a grantee "
-                                           "holding retire-grant may", 403)
+                                              "only its retiring principal, its issuer or a grantee "
+                                              "holding retire-grant may", 403)
             call.s.delete(g)
 

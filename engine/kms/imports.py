@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from engine.codec import canonical
 from engine.errors import DewError
@@ -110,13 +111,13 @@ def _rsa_unwrap(private_der: bytes, algorithm: str, wrapped: bytes) -> bytes:
     size = key.key_size // 8
     if len(wrapped) != size:
         raise DewError(INVALID, f"encrypted_key_material must be {size} bytes for this wrapping "
-                                   f"key (got {len(wrapped)})", 400)
+                                f"key (got {len(wrapped)})", 400)
     h = WRAPPING_ALGORITHMS[algorithm]
     try:
         return key.decrypt(wrapped, padding.OAEP(mgf=padding.MGF1(h()), algorithm=h(), label=None))
     except ValueError:
         raise DewError(RSA_CANNOT_DECRYPT, "the wrapped key material cannot be decrypted with this "
-                                   f"wrapping key ({algorithm})", 400) from None
+                                           f"wrapping key ({algorithm})", 400) from None
 
 
 def _unwrap_private_key(temporary_key: bytes, wrapped_private: bytes, spec: str) -> bytes:
@@ -125,7 +126,7 @@ def _unwrap_private_key(temporary_key: bytes, wrapped_private: bytes, spec: str)
         der = aes_key_unwrap_with_padding(temporary_key, wrapped_private)
     except (InvalidUnwrap, ValueError):
         raise DewError(RSA_CANNOT_DECRYPT, "the wrapped private key cannot be unwrapped with the temporary "
-                                   "key material (AES key wrap with padding, RFC 5649)", 400) from None
+                                           "key material (AES key wrap with padding, RFC 5649)", 400) from None
     if not private_key_matches_spec(der, spec):
         raise DewError(INVALID, f"the imported private key is not a DER PKCS#8 {spec} private key", 400)
     # one canonical encoding: the first-material digest must not depend on how it was encoded
@@ -184,10 +185,10 @@ class KeyImport(Service):
             next_state(row.key_state, "import_material", row.key_id)
             if wrapping_algorithm not in WRAPPING_ALGORITHMS:
                 raise DewError(INVALID, f"invalid wrapping_algorithm {wrapping_algorithm!r}; one of "
-                                           f"{', '.join(WRAPPING_ALGORITHMS)}", 400)
+                                        f"{', '.join(WRAPPING_ALGORITHMS)}", 400)
             if wrapping_der is None:
                 raise DewError(INVALID, f"invalid wrapping_key_spec {wrapping_key_spec!r}; one of "
-                                           f"{', '.join(WRAPPING_KEY_SPECS)}", 400)
+                                        f"{', '.join(WRAPPING_KEY_SPECS)}", 400)
             token_id = self.ctx.rng.hex_id(32)
             expires = call.now + timedelta(hours=self.ctx.settings.import_params_hours)
             hsm = self.ctx.hsm
@@ -220,7 +221,7 @@ class KeyImport(Service):
         symmetric = SPECS[row.key_spec].symmetric
         if symmetric and encrypted_privatekey is not None:
             raise DewError(INVALID, f"encrypted_privatekey is only for asymmetric keys, not {row.key_spec}", 400)
-        wrapped_private = None if symmetric else _b64_input(encrypted_privatekey, "encrypted_privatekey")
+        wrapped_private = b"" if symmetric else _b64_input(encrypted_privatekey, "encrypted_privatekey")
         private_der = self.ctx.hsm.open(params.sealed_private_key, "import-wrapping-key",
                                         params.token_id, params.key_id)
         material = _rsa_unwrap(private_der, params.wrapping_algorithm, wrapped)
@@ -248,8 +249,8 @@ class KeyImport(Service):
             digest = self.ctx.hsm.keyed_digest("import-material", material)
             if row.material_digest and not hmac.compare_digest(row.material_digest, digest):
                 raise DewError(MATERIAL_DIFFERS, "this key material differs from the material first imported "
-                                           f"into key {row.key_id}", 400)
-            call.s.exec(delete(KeyVersion).where(KeyVersion.key_id == row.key_id))
+                                                 f"into key {row.key_id}", 400)
+            call.s.exec(delete(KeyVersion).where(col(KeyVersion.key_id) == row.key_id))
             row.current_version = 0
             add_version(call.s, self.ctx.hsm, row, material, call.now, version=1)
             row.material_digest = digest
@@ -268,7 +269,7 @@ class KeyImport(Service):
             _require_external(row)
             if not SPECS[row.key_spec].symmetric:
                 raise DewError(INVALID, f"key material of asymmetric key {row.key_id} ({row.key_spec}) "
-                                           "cannot be deleted: schedule the key's deletion instead", 400)
+                                        "cannot be deleted: schedule the key's deletion instead", 400)
             drop_material(call.s, row)
             call.response = {"key_id": row.key_id, "key_state": row.key_state}
 
@@ -276,13 +277,15 @@ class KeyImport(Service):
     def _expire_material_due(self, now: datetime) -> int:
         """Delete imported material whose expiration time has passed (one transaction)."""
         with self._job("deleteImportedKeyMaterial", "cmk", now) as job:
-            rows = job.s.exec(self.ctx.db.for_update(select(Cmk).where(
-                Cmk.origin == "external", Cmk.expiration_time != None,  # noqa: E711
-                Cmk.expiration_time <= now,
-                Cmk.key_state.in_((KeyState.ENABLED.value, KeyState.DISABLED.value))))).all()
+            expired: SelectOfScalar[Cmk] = self.ctx.db.for_update(select(Cmk).where(
+                Cmk.origin == "external", col(Cmk.expiration_time).is_not(None),
+                col(Cmk.expiration_time) <= now,
+                col(Cmk.key_state).in_((KeyState.ENABLED.value, KeyState.DISABLED.value))))
+            rows = job.s.exec(expired).all()
             for row in rows:
+                when = row.expiration_time
                 request = {"key_id": row.key_id, "reason": "key material expired",
-                           "expiration_time": row.expiration_time.isoformat()}
+                           "expiration_time": when.isoformat() if when else None}
                 drop_material(job.s, row)
                 job.trace(resource_id=row.key_id, resource_name=row.key_alias, domain_id=row.domain_id,
                           request=request, response={"key_id": row.key_id, "key_state": row.key_state})
@@ -291,5 +294,5 @@ class KeyImport(Service):
     def _cleanup_import_params_due(self, now: datetime) -> int:
         """Destroy expired wrapping keys (used ones were destroyed when used)."""
         with self._job("cleanupImportParameters", "cmk", now) as job:
-            result = job.s.exec(delete(ImportParams).where(ImportParams.expires <= now))
+            result = job.s.exec(delete(ImportParams).where(col(ImportParams.expires) <= now))
             return int(result.rowcount or 0)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from engine.errors import DewError
 from engine.kms.keyrows import details
@@ -106,13 +106,13 @@ def key_filters(domain_id: str, *, key_state=None, key_spec=None, key_usage=None
     """WHERE clauses for the account's keys; None means "no filter" for every argument."""
     where: list[Any] = [Cmk.domain_id == domain_id]
     if key_state is not None:
-        where.append(Cmk.key_state.in_(parse_states(key_state)))
+        where.append(col(Cmk.key_state).in_(parse_states(key_state)))
     if key_spec is not None and key_spec != "ALL":
-        where.append(Cmk.key_spec.in_(_choice("key_spec", key_spec, SPECS)))
+        where.append(col(Cmk.key_spec).in_(_choice("key_spec", key_spec, SPECS)))
     if key_usage is not None:
-        where.append(Cmk.key_usage.in_(_choice("key_usage", key_usage, ALL_USAGES)))
+        where.append(col(Cmk.key_usage).in_(_choice("key_usage", key_usage, ALL_USAGES)))
     if origin is not None:
-        where.append(Cmk.origin.in_(_choice("origin", origin, ("kms", "external"))))
+        where.append(col(Cmk.origin).in_(_choice("origin", origin, ("kms", "external"))))
     if enterprise_project_id is not None and enterprise_project_id != "all":
         if not isinstance(enterprise_project_id, str) or not enterprise_project_id:
             raise _bad("enterprise_project_id must be a non-empty string")
@@ -123,7 +123,7 @@ def key_filters(domain_id: str, *, key_state=None, key_spec=None, key_usage=None
         needle = search.strip().lower()
         if needle:  # substring of the alias (any case) or of the id
             where.append(or_(func.lower(Cmk.key_alias).contains(needle, autoescape=True),
-                             Cmk.key_id.contains(needle, autoescape=True)))
+                             col(Cmk.key_id).contains(needle, autoescape=True)))
     if created_after is not None:
         where.append(Cmk.creation_date >= _when("created_after", created_after))
     if created_before is not None:
@@ -144,14 +144,14 @@ def query_keys(s: Session, where: list[Any], *, sort: str = "creation_date",
         raise _bad(f"invalid sort {sort!r}; one of {', '.join(SORTS)}")
     limit = _count("limit", limit, LIMIT_RANGE, 1, MAX_LIMIT)
     offset = _count("offset", offset, OFFSET_RANGE, 0, None)
-    col = SORTS[sort]
+    by = SORTS[sort]
     # key_id breaks ties so pages never overlap or skip rows between calls
-    order = (col.desc(), Cmk.key_id.desc()) if descending else (col.asc(), Cmk.key_id.asc())
+    order = (by.desc(), col(Cmk.key_id).desc()) if descending else (by.asc(), col(Cmk.key_id).asc())
     total = s.exec(select(func.count()).select_from(Cmk).where(*where)).one()
     rows = s.exec(select(Cmk).where(*where).order_by(*order).limit(limit).offset(offset)).all()
     tags: dict[str, list[Tag]] = {r.key_id: [] for r in rows}
     if rows:
-        for t in s.exec(select(KeyTag).where(KeyTag.key_id.in_(list(tags)))
+        for t in s.exec(select(KeyTag).where(col(KeyTag.key_id).in_(list(tags)))
                         .order_by(KeyTag.key_id, KeyTag.tag_key)).all():
             tags[t.key_id].append(Tag(t.tag_key, t.tag_value))
     keys = tuple(details(r, tuple(tags[r.key_id])) for r in rows)

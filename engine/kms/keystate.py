@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from engine.errors import DewError
 from engine.kms.grants import grant_info
@@ -216,7 +216,7 @@ class KeyStateOps(Service):
             used = s.exec(select(func.count()).select_from(Cmk).where(
                 Cmk.domain_id == domain, Cmk.default_key == False)).one()  # noqa: E712
             per_key = select(func.count().label("n")).select_from(Grant) \
-                .join(Cmk, Cmk.key_id == Grant.key_id).where(Cmk.domain_id == domain) \
+                .join(Cmk, col(Cmk.key_id) == col(Grant.key_id)).where(Cmk.domain_id == domain) \
                 .group_by(Grant.key_id).subquery()
             most = s.exec(select(func.coalesce(func.max(per_key.c.n), 0))).one()
             st = self.ctx.settings
@@ -228,13 +228,13 @@ class KeyStateOps(Service):
         # it lists the key's grants: the same permission as listing them
         with on_key(self, "deleteKeyRiskTips", key_id, "kms:grant:list") as (call, row):
             grants = call.s.exec(select(Grant).where(Grant.key_id == row.key_id)
-                                 .order_by(Grant.creation_date, Grant.grant_id)).all()
+                                 .order_by(col(Grant.creation_date), col(Grant.grant_id))).all()
             since = call.now - timedelta(days=self.ctx.settings.recent_use_days)
             # refused attempts count too: an application failing on a disabled key is a risk
             uses = call.s.exec(select(AuditTrace.time, AuditTrace.trace_name, AuditTrace.user).where(
                 AuditTrace.resource_id == row.key_id, AuditTrace.time >= since,
                 AuditTrace.trace_name != "deleteKeyRiskTips")
-                .order_by(AuditTrace.time.desc(), AuditTrace.seq.desc()).limit(RECENT_USES)).all()
+                .order_by(col(AuditTrace.time).desc(), col(AuditTrace.seq).desc()).limit(RECENT_USES)).all()
             risk = DeletionRisk(key_id=row.key_id, grants=tuple(grant_info(g) for g in grants),
                                 secrets=tuple(secrets_using_key(call.s, row.key_id)),
                                 recent_uses=tuple((t, n, u) for t, n, u in uses))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from engine.errors import DewError
 from engine.hsm.keygen import generate_material
@@ -50,7 +51,7 @@ def rotate_row(s, hsm, rng, row: Cmk, now: datetime) -> int:
 
 def rotation_status(s, row: Cmk) -> RotationStatus:
     versions = s.exec(select(KeyVersion).where(KeyVersion.key_id == row.key_id)
-                      .order_by(KeyVersion.version)).all()
+                      .order_by(col(KeyVersion.version))).all()
     return RotationStatus(
         key_id=row.key_id, key_rotation_enabled=row.rotation_enabled,
         rotation_interval=row.rotation_interval, last_rotation_time=row.last_rotation_time,
@@ -128,10 +129,11 @@ class KeyRotation(Service):
     def _rotate_due(self, now: datetime) -> int:
         """Rotate, once each, the Enabled keys whose rotation is due (one transaction)."""
         with self._job("rotateKey", "cmk", now) as job:
-            rows = job.s.exec(self.ctx.db.for_update(select(Cmk).where(
-                Cmk.rotation_enabled == True, Cmk.rotation_due != None,  # noqa: E712,E711
-                Cmk.rotation_due <= now, Cmk.key_state == KeyState.ENABLED.value,
-                Cmk.origin == "kms", Cmk.default_key == False))).all()  # noqa: E712
+            due: SelectOfScalar[Cmk] = self.ctx.db.for_update(select(Cmk).where(
+                Cmk.rotation_enabled == True, col(Cmk.rotation_due).is_not(None),  # noqa: E712
+                col(Cmk.rotation_due) <= now, Cmk.key_state == KeyState.ENABLED.value,
+                Cmk.origin == "kms", Cmk.default_key == False))  # noqa: E712
+            rows = job.s.exec(due).all()
             done = 0
             for row in rows:
                 if not SPECS[row.key_spec].symmetric or row.key_usage != "ENCRYPT_DECRYPT":

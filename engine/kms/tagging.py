@@ -32,7 +32,7 @@ def _upsert(s: Session, key_id: str, items: list[tuple[str, str]], cap: int) -> 
     new = [k for k, _ in items if k not in have]
     if len(have) + len(new) > cap:
         raise DewError(TAG_QUOTA, f"tag quota reached: a key has at most {cap} tags "
-                                   f"({len(have)} present, {len(new)} new)", 400)
+                                  f"({len(have)} present, {len(new)} new)", 400)
     for k, v in items:
         row = have.get(k) or KeyTag(key_id=key_id, tag_key=k)
         row.tag_value = v
