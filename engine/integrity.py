@@ -10,8 +10,8 @@ and checked by its `load`/`refresh` events: an entity whose MAC does not match i
 with `DEW.0010` naming the table and row id (no other field, nothing secret). Only entity loads are checked:
 code that decides permissions must select entities, not columns (`select(Policy,
 PolicyAttachment)`, not a join it does not load). Core `insert()`/`update()` statements on a
-protected table bypass the events and are refused by `do_orm_execute` (deletes are allowed:
-removing a row never grants anything).
+protected table bypass the events and are refused by `do_orm_execute`, except a bulk insert
+of rows made by `stamped` (deletes are allowed: removing a row never grants anything).
 
 What is not covered: key material versions need no MAC (their sealed blob is AES-GCM with
 key id, version and spec as associated data, so a copied or invented version fails to
@@ -154,13 +154,37 @@ def _on_refresh(target: Any, context: Any, attrs: Any) -> None:
 
 
 def _no_core_writes(orm_state: Any) -> None:
-    """Core/bulk INSERT or UPDATE on a protected table would skip the MAC: refused."""
+    """Core/bulk INSERT or UPDATE on a protected table would skip the MAC: refused, except a
+    bulk insert whose every row carries its right MAC (rows made by `stamped`)."""
     if not ENABLED or not (orm_state.is_update or orm_state.is_insert):
         return
     table = getattr(orm_state.statement, "table", None)
-    name = getattr(table, "name", None)
-    if name in _TABLES:
-        raise RuntimeError(f"{name} rows are MAC-protected: change them through the ORM")
+    model = _TABLES.get(getattr(table, "name", None))
+    if model is None:
+        return
+    if orm_state.is_insert:
+        params = orm_state.parameters
+        rows = params if isinstance(params, list) else [params] if params else []
+        state = _mac_state(orm_state.session)
+        if rows and all(isinstance(r, dict) and hmac.compare_digest(
+                str(r.get("mac", "")), row_mac(state, table.name, _row_values(model, r)))
+                for r in rows):
+            return
+    raise RuntimeError(f"{table.name} rows are MAC-protected: change them through the ORM "
+                       "(or bulk-insert rows made by engine.integrity.stamped)")
+
+
+def _row_values(model: type, row: dict) -> tuple[Any, ...]:
+    cols = model.__table__.c  # type: ignore[attr-defined]
+    return tuple(row[f] if f in row else _added_value(cols[f]) for f in BOUND[model])
+
+
+def stamped(session: Any, model: type, rows: list[dict]) -> list[dict]:
+    """Copies of `rows` (column name -> value) with their MAC, for a bulk
+    `session.execute(insert(model), rows)`; a bound column left out gets its model default."""
+    state = _mac_state(session)
+    table = model.__table__.name  # type: ignore[attr-defined]
+    return [dict(r, mac=row_mac(state, table, _row_values(model, r))) for r in rows]
 
 
 for _model in BOUND:

@@ -8,6 +8,7 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from engine import DewError
+from engine.integrity import stamped
 from engine.kms.states import KeyState
 from engine.models.core import AuditTrace
 from engine.models.kms import Cmk, KeyTag
@@ -157,7 +158,7 @@ def test_ten_thousand_keys(eng, clock):
             tags.append(dict(key_id=rows[-1]["key_id"], tag_key="team",
                              tag_value="red" if (i // 5) % 2 else "blue"))
     with eng.context.db.session() as s:
-        s.execute(insert(Cmk), rows)
+        s.execute(insert(Cmk), stamped(s, Cmk, rows))  # protected rows carry their MAC
         s.execute(insert(KeyTag), tags)
 
     def want(i: int) -> bool:

@@ -13,10 +13,10 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from engine import DewError, Engine, SeededRng
-from engine.integrity import BOUND, INTEGRITY_CODE, MARKER, UNBOUND
+from engine.integrity import BOUND, INTEGRITY_CODE, MARKER, UNBOUND, stamped
 from engine.models.kms import Cmk
 
 DISABLED, ENABLED = "3", "2"
@@ -233,6 +233,21 @@ def test_core_update_of_a_protected_table_is_refused(eng):
     with pytest.raises(RuntimeError, match="MAC-protected"):
         with eng.context.db.session() as s:
             s.exec(update(Cmk).values(key_state=ENABLED))
+
+
+def test_bulk_insert_needs_stamped_rows(eng):
+    row = dict(key_id="0000abcd-0000-4000-8000-000000000001", domain_id=eng.principal.domain_id,
+               key_alias="bulk", key_spec="AES_256", key_usage="ENCRYPT_DECRYPT", key_state=ENABLED,
+               creation_date=eng.now())
+    with pytest.raises(RuntimeError, match="MAC-protected"):
+        with eng.context.db.session() as s:
+            s.execute(insert(Cmk), [row])
+    with pytest.raises(RuntimeError, match="MAC-protected"):  # a MAC for other values
+        with eng.context.db.session() as s:
+            s.execute(insert(Cmk), [dict(stamped(s, Cmk, [row])[0], key_alias="other")])
+    with eng.context.db.session() as s:
+        s.execute(insert(Cmk), stamped(s, Cmk, [row]))
+    assert eng.kms.describe_key(row["key_id"]).key_alias == "bulk"
 
 
 def test_database_without_mac_columns_is_upgraded_once(home, clock):
