@@ -72,7 +72,7 @@ def rsa_decrypt(material: bytes, algorithm: str, blob: bytes) -> bytes:
         raise DewError(RSA_CANNOT_DECRYPT, "the ciphertext cannot be decrypted", 400) from None
 
 
-def check_rsa_encryption_key(key: Cmk, algorithm: str) -> None:
+def check_rsa_encryption_key(key: Cmk, algorithm: object) -> None:
     if algorithm not in RSA_ENCRYPTION:
         raise DewError(INVALID, f"invalid encryption_algorithm {algorithm!r}", 400)
     if not is_rsa(key.key_spec):

@@ -46,7 +46,7 @@ def check_encryption(key: Cmk, algorithm: object) -> str:
                                     f"{' or '.join(RSA_ENCRYPTION)}", 400)
         require_symmetric_encryption_key(key)
         return SYMMETRIC_DEFAULT
-    check_rsa_encryption_key(key, algorithm)  # type: ignore[arg-type]
+    check_rsa_encryption_key(key, algorithm)
     return str(algorithm)
 
 

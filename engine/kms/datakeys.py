@@ -33,7 +33,7 @@ def datakey_bits(key_spec: object, datakey_length: object) -> int:
         raise DewError(DATAKEY_SPEC, f"invalid key_spec {key_spec!r}: AES_128 or AES_256", 400)
     if datakey_length not in (None, ""):
         return bits_param(datakey_length, "datakey_length", 8, 8192, DATAKEY_LENGTH, DATAKEY_MULTIPLE)
-    return DATAKEY_SPECS.get(key_spec or "AES_256", 256)  # type: ignore[arg-type]
+    return DATAKEY_SPECS[key_spec] if isinstance(key_spec, str) and key_spec else DATAKEY_SPECS["AES_256"]
 
 
 def dek_from_input(plain_text: object) -> bytes:

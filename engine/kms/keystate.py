@@ -104,7 +104,7 @@ class KeyStateOps(Service):
     def _batch(self, fn: Callable[..., KeyDetails], key_ids: Iterable[str], **kw: Any) -> list[BatchOutcome]:
         if not isinstance(key_ids, (list, tuple)) or not 1 <= len(key_ids) <= MAX_BATCH:
             err = bad(f"key_ids must be a list of 1-{MAX_BATCH} key ids")
-            self._refuse_early(f"batch_{fn.__name__}", {"key_ids": key_ids}, err)  # type: ignore[attr-defined]
+            self._refuse_early(f"batch_{fn.__name__}", {"key_ids": key_ids}, err)
             raise err
         out = []
         for key_id in key_ids:
