@@ -158,19 +158,19 @@ def _no_core_writes(orm_state: Any) -> None:
     bulk insert whose every row carries its right MAC (rows made by `stamped`)."""
     if not ENABLED or not (orm_state.is_update or orm_state.is_insert):
         return
-    table = getattr(orm_state.statement, "table", None)
-    model = _TABLES.get(getattr(table, "name", None))
+    model = _TABLES.get(str(getattr(getattr(orm_state.statement, "table", None), "name", "")))
     if model is None:
         return
+    name: str = model.__table__.name  # type: ignore[attr-defined]
     if orm_state.is_insert:
         params = orm_state.parameters
         rows = params if isinstance(params, list) else [params] if params else []
         state = _mac_state(orm_state.session)
         if rows and all(isinstance(r, dict) and hmac.compare_digest(
-                str(r.get("mac", "")), row_mac(state, table.name, _row_values(model, r)))
+                str(r.get("mac", "")), row_mac(state, name, _row_values(model, r)))
                 for r in rows):
             return
-    raise RuntimeError(f"{table.name} rows are MAC-protected: change them through the ORM "
+    raise RuntimeError(f"{name} rows are MAC-protected: change them through the ORM "
                        "(or bulk-insert rows made by engine.integrity.stamped)")
 
 
