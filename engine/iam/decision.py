@@ -48,12 +48,15 @@ def _as_list(value: object) -> list:
 
 
 def _policy_decision(s: Session, p: Principal, action: str, resource: Resource) -> Decision | None:
-    rows = s.exec(select(Policy).join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
+    # both rows are loaded whole, so their MACs are checked (an attachment inserted into the
+    # database without the root key is refused, never honoured)
+    rows = s.exec(select(Policy, PolicyAttachment)
+                  .join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
                   .where(PolicyAttachment.user_id == p.user_id,
                          or_(col(Policy.system) == True, col(Policy.domain_id) == p.domain_id))  # noqa: E712
                   .order_by(Policy.name)).all()
     allow: Decision | None = None
-    for pol in rows:
+    for pol, _attachment in rows:
         for i, st in enumerate(_statements(pol.document)):
             if not any(action_matches(a, action) for a in _as_list(st.get("Action"))):
                 continue

@@ -90,10 +90,11 @@ def to_principal(u: User) -> Principal:
 
 def user_info(s: Session, u: User) -> UserInfo:
     acc = s.get(Account, u.domain_id)
-    pols = s.exec(select(Policy.name).join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
+    rows = s.exec(select(Policy, PolicyAttachment)
+                  .join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
                   .where(PolicyAttachment.user_id == u.user_id).order_by(Policy.name)).all()
     return UserInfo(u.user_id, u.name, u.domain_id, acc.name if acc else "", u.is_admin,
-                    u.created, tuple(pols))
+                    u.created, tuple(pol.name for pol, _attachment in rows))
 
 
 class IamService(Service):

@@ -54,15 +54,20 @@ def delete_due_keys(engine: Any, now: datetime) -> int:
     ctx = engine.context
     # BEGIN IMMEDIATE: two processes never delete the same key twice
     with engine.kms._job("deleteKey", "cmk", now) as job:
-        stmt = select(Cmk.key_id, Cmk.key_alias, Cmk.domain_id, Cmk.scheduled_deletion_date).where(
+        # whole rows, so their MACs are checked: a key edited into "pending deletion" in the
+        # database is refused here, never destroyed
+        stmt = select(Cmk).where(
             Cmk.key_state == KeyState.PENDING_DELETION.value,
             col(Cmk.scheduled_deletion_date).is_not(None),
             col(Cmk.scheduled_deletion_date) <= now,
         ).order_by(col(Cmk.scheduled_deletion_date), col(Cmk.key_id))
         due = job.s.exec(ctx.db.for_update(stmt)).all()
-        for key_id, alias, domain_id, when in due:
-            purge_key(job.s, key_id)
-            job.trace(resource_id=key_id, resource_name=alias, domain_id=domain_id,
-                      request={"key_id": key_id, "scheduled_deletion_date": when.isoformat()},
+        for key in due:
+            key_id, when = key.key_id, key.scheduled_deletion_date
+            job.trace(resource_id=key_id, resource_name=key.key_alias, domain_id=key.domain_id,
+                      request={"key_id": key_id,
+                               "scheduled_deletion_date": when.isoformat() if when else ""},
                       response={"key_id": key_id, "deleted": True})
+            job.s.expunge(key)
+            purge_key(job.s, key_id)
         return len(due)

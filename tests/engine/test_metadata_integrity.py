@@ -172,9 +172,6 @@ def test_added_attachment_row_is_refused(home, clock):
         eng.close()
 
 
-@pytest.mark.xfail(strict=True, reason="engine/iam/decision.py joins PolicyAttachment without "
-                                       "loading it, so its MAC is not checked: it must select "
-                                       "(Policy, PolicyAttachment)")
 def test_added_attachment_row_grants_nothing(home, clock):
     eng = _open(home, clock)
     eng.iam.create_user("bob")
@@ -289,3 +286,20 @@ def test_every_column_of_a_protected_table_is_bound_or_explained():
         columns = {c.name for c in model.__table__.columns} - {"mac"}
         explained = set(fields) | set(UNBOUND.get(model, {}))
         assert columns == explained, model.__table__.name
+
+
+def test_key_edited_into_pending_deletion_is_not_destroyed(home, clock):
+    eng = _open(home, clock)
+    k = eng.kms.create_key("keep-me")
+    eng.close()
+    _tamper(home, (f"UPDATE cmk SET key_state = '4', scheduled_deletion_date = '2000-01-01 00:00:00' "
+                   f"WHERE key_id = '{k.key_id}'",))
+    eng = _open(home, clock)
+    try:
+        report = eng.run_due()
+        assert report.done.get("delete_due_keys", 0) == 0 and "delete_due_keys" in report.failed
+        with eng.context.db.session(write=False) as s:
+            from sqlmodel import text
+            assert s.exec(text(f"SELECT count(*) FROM cmk WHERE key_id = '{k.key_id}'")).one()[0] == 1
+    finally:
+        eng.close()
