@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
-from engine import DewError
 from engine.audit.writer import write_trace
 from engine.models.core import AuditTrace
+from refusals import code_of
 
 TEXT_COLUMNS = ("trace_id", "trace_name", "trace_type", "resource_type", "resource_id",
                 "resource_name", "trace_rating", "code", "domain_id", "user", "source",
@@ -28,12 +28,6 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 def bob(eng):
     eng.iam.create_user("bob")
     return eng.as_user("bob")
-
-
-def refused(fn):
-    with pytest.raises(DewError) as ei:
-        fn()
-    return ei.value
 
 
 def rows(eng, user=None):
@@ -64,7 +58,7 @@ def test_refused_create_key_with_a_10_mb_alias_is_bounded(eng, bob):
     # 10 MB: refused by the argument guard; 200 kB: reaches the key service (which sets
     # the resource name) and is refused there; both traces are small
     for size in (10_000_000, 200_000):
-        refused(lambda: bob.kms.create_key("a" * size, key_description="d" * size))
+        code_of(lambda: bob.kms.create_key("a" * size, key_description="d" * size))
         t = rows(eng, "bob")[0]
         assert (t.trace_name, t.trace_rating) == ("createKey", "warning")
         assert_storable(t)
@@ -78,8 +72,8 @@ def test_refused_create_key_with_a_10_mb_alias_is_bounded(eng, bob):
 
 def test_refused_encrypt_with_1_mib_plaintext_and_a_huge_key_id_is_bounded(eng, bob):
     k = eng.kms.create_key("k")
-    refused(lambda: bob.kms.encrypt_data(k.key_id + "x" * (1 << 20), b"p" * (1 << 20)))
-    refused(lambda: bob.kms.encrypt_data(k.key_id, "p" * (1 << 20)))
+    code_of(lambda: bob.kms.encrypt_data(k.key_id + "x" * (1 << 20), b"p" * (1 << 20)))
+    code_of(lambda: bob.kms.encrypt_data(k.key_id, "p" * (1 << 20)))
     for t in rows(eng, "bob")[:2]:
         assert (t.trace_name, t.trace_rating) == ("encryptData", "warning")
         assert_storable(t)
@@ -90,11 +84,11 @@ def test_refused_encrypt_with_1_mib_plaintext_and_a_huge_key_id_is_bounded(eng, 
 
 def test_five_refused_calls_of_a_user_without_permissions_stay_small(eng, bob):
     huge = "z" * 5_000_000
-    refused(lambda: bob.kms.create_key(huge))
-    refused(lambda: bob.kms.create_key("ok", key_description=huge))
-    refused(lambda: bob.kms.encrypt_data(huge, b"x"))
-    refused(lambda: bob.kms.create_key("ok", tags={huge: huge}))
-    refused(lambda: bob.audit.export_csv(huge))
+    code_of(lambda: bob.kms.create_key(huge))
+    code_of(lambda: bob.kms.create_key("ok", key_description=huge))
+    code_of(lambda: bob.kms.encrypt_data(huge, b"x"))
+    code_of(lambda: bob.kms.create_key("ok", tags={huge: huge}))
+    code_of(lambda: bob.audit.export_csv(huge))
     traces = rows(eng, "bob")
     assert len(traces) == 5 and all(t.trace_rating == "warning" for t in traces)
     assert sum(stored_bytes(t) for t in traces) < 5 * 4096
@@ -162,8 +156,8 @@ def test_lists_dicts_and_nesting_are_capped(eng):
 
 def test_nul_control_characters_and_lone_surrogates_are_escaped(eng, bob):
     name = "a\x00b\ud800c\x1b[31md\u2028e"
-    refused(lambda: bob.kms.create_key(name, key_description="line1\nline2\x00"))
-    refused(lambda: bob.kms.create_key("x\x1b[31my\x7f"))  # reaches the key service
+    code_of(lambda: bob.kms.create_key(name, key_description="line1\nline2\x00"))
+    code_of(lambda: bob.kms.create_key("x\x1b[31my\x7f"))  # reaches the key service
     first, second = rows(eng, "bob")[1], rows(eng, "bob")[0]
     for t in (first, second):
         assert t.trace_name == "createKey" and t.trace_rating == "warning"

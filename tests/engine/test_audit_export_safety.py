@@ -16,6 +16,7 @@ import pytest
 
 from engine import DewError
 from engine.models.core import AuditTrace
+from refusals import refused
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 PAYLOAD = "=cmd|' /C calc'!A0"
@@ -43,13 +44,6 @@ def export(eng, tmp_path, **filters) -> str:
     eng.audit.export_csv(str(path), **filters)
     with path.open(encoding="utf-8", newline="") as f:
         return f.read()
-
-
-def refused(fn, code):
-    with pytest.raises(DewError) as ei:
-        fn()
-    assert ei.value.code == code, ei.value
-    return ei.value
 
 
 # --- formulas ---------------------------------------------------------------------------
@@ -101,15 +95,15 @@ def test_export_never_follows_a_symlink(traced, tmp_path):
     victim.write_text("keep me")
     link = tmp_path / "link.csv"
     link.symlink_to(victim)
-    e = refused(lambda: traced.audit.export_csv(str(link)), "CTS.0007")
+    e = refused("CTS.0007", lambda: traced.audit.export_csv(str(link)))
     assert "symbolic link" in e.message
     assert link.is_symlink() and victim.read_text() == "keep me"
     dir_link = tmp_path / "dirlink.csv"
     dir_link.symlink_to(tmp_path)
-    refused(lambda: traced.audit.export_csv(str(dir_link)), "CTS.0007")
+    refused("CTS.0007", lambda: traced.audit.export_csv(str(dir_link)))
     dangling = tmp_path / "dangling.csv"
     dangling.symlink_to(tmp_path / "nowhere.csv")
-    refused(lambda: traced.audit.export_csv(str(dangling)), "CTS.0007")
+    refused("CTS.0007", lambda: traced.audit.export_csv(str(dangling)))
     assert not (tmp_path / "nowhere.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.csv", "dew", "dirlink.csv",
                                                           "link.csv", "victim.txt"]  # no temp left
@@ -120,7 +114,7 @@ def test_export_never_follows_a_symlink(traced, tmp_path):
 def test_export_refuses_a_fifo(traced, tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
-    e = refused(lambda: traced.audit.export_csv(str(fifo)), "CTS.0007")
+    e = refused("CTS.0007", lambda: traced.audit.export_csv(str(fifo)))
     assert "not a regular file" in e.message
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
@@ -129,14 +123,14 @@ def test_export_refuses_a_fifo(traced, tmp_path):
 def test_export_refuses_a_device_node(traced, tmp_path):
     node = tmp_path / "null.csv"
     os.mknod(node, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
-    refused(lambda: traced.audit.export_csv(str(node)), "CTS.0007")
+    refused("CTS.0007", lambda: traced.audit.export_csv(str(node)))
     assert stat.S_ISCHR(os.lstat(node).st_mode)
 
 
 def test_export_refuses_a_directory_target(traced, tmp_path):
     folder = tmp_path / "folder.csv"
     folder.mkdir()
-    e = refused(lambda: traced.audit.export_csv(str(folder)), "CTS.0007")
+    e = refused("CTS.0007", lambda: traced.audit.export_csv(str(folder)))
     assert "directory" in e.message
     assert folder.is_dir() and not any(folder.iterdir())
 
@@ -149,7 +143,7 @@ def test_export_refuses_another_users_file(traced, tmp_path, monkeypatch):
     else:  # without root a file cannot be given away: pretend to be someone else
         me = os.geteuid()
         monkeypatch.setattr(os, "geteuid", lambda: me + 1)
-    e = refused(lambda: traced.audit.export_csv(str(theirs)), "CTS.0007")
+    e = refused("CTS.0007", lambda: traced.audit.export_csv(str(theirs)))
     assert "another user" in e.message
     assert theirs.read_text() == "their data"
     monkeypatch.undo()
@@ -163,9 +157,9 @@ def test_export_refuses_another_users_file(traced, tmp_path, monkeypatch):
 
 
 def test_export_path_with_nul_or_too_long_refused(traced, tmp_path):
-    refused(lambda: traced.audit.export_csv(str(tmp_path / "a\x00b.csv")), "CTS.0002")
-    refused(lambda: traced.audit.export_csv("/" + "x" * 5000), "CTS.0002")
-    refused(lambda: traced.audit.export_csv(str(tmp_path / ("n" * 300 + ".csv"))), "CTS.0007")
+    refused("CTS.0002", lambda: traced.audit.export_csv(str(tmp_path / "a\x00b.csv")))
+    refused("CTS.0002", lambda: traced.audit.export_csv("/" + "x" * 5000))
+    refused("CTS.0007", lambda: traced.audit.export_csv(str(tmp_path / ("n" * 300 + ".csv"))))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dew"]
     traces = traced.audit.list_traces(resource_type="cts")
     assert [(t.trace_rating, t.code) for t in traces] == [("warning", "CTS.0007"), ("warning", "CTS.0002"),

@@ -7,19 +7,12 @@ import math
 import pytest
 from sqlmodel import select
 
-from engine import DewError
 from engine.errors import CANNOT_DECRYPT
 from engine.hsm.keygen import generate_material
 from engine.kms.keyrows import add_version
 from engine.models.core import AuditTrace
 from engine.models.kms import Cmk
-
-
-def refused(code, fn, *args, **kwargs) -> DewError:
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kwargs)
-    assert ei.value.code == code, ei.value
-    return ei.value
+from refusals import refused
 
 
 def set_state(eng, key_id: str, state: str) -> None:

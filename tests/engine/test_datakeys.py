@@ -8,16 +8,9 @@ import math
 import pytest
 from sqlmodel import select
 
-from engine import DewError
 from engine.errors import CANNOT_DECRYPT
 from engine.models.core import AuditTrace
-
-
-def refused(code, fn, *args, **kwargs) -> DewError:
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kwargs)
-    assert ei.value.code == code, ei.value
-    return ei.value
+from refusals import refused
 
 
 def blob_len(n: int) -> int:

@@ -7,17 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from engine import DewError, Engine, SeededRng, Settings
+from engine import Engine, SeededRng, Settings
 from engine.events.catalog import EVENT_TYPES
+from refusals import refused
 
 ALL = [t.name for t in EVENT_TYPES]
-
-
-def refused(code, fn, *args, **kw):
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kw)
-    assert ei.value.code == code, ei.value
-    return ei.value
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
-from engine import DewError, Engine, SeededRng, Settings
+from engine import Engine, SeededRng, Settings
 from engine.models.core import AuditTrace
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
+from refusals import code_of
 
 
 def trace_names(eng, rating="normal"):

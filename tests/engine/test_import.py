@@ -17,6 +17,7 @@ from engine import DewError, KeyState
 from engine.models.core import AuditTrace
 from engine.models.imports import ImportParams
 from engine.models.kms import KeyVersion
+from refusals import code_of
 
 
 # --- helpers: the guide's openssl commands -----------------------------------------------
@@ -95,12 +96,6 @@ def oaep_wrap(params, material: bytes, h=hashes.SHA256) -> str:
     pub = serialization.load_der_public_key(base64.b64decode(params.public_key))
     return base64.b64encode(pub.encrypt(material, padding.OAEP(mgf=padding.MGF1(h()), algorithm=h(),
                                                                label=None))).decode()
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
 
 
 def versions(eng, key_id):

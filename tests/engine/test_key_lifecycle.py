@@ -16,14 +16,9 @@ from engine.models.core import AuditTrace
 from engine.models.csms import Secret
 from engine.models.grants import Grant
 from engine.models.kms import Cmk, KeyTag, KeyVersion
+from refusals import code_of
 
 E, D, PD, PI = KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETION, KeyState.PENDING_IMPORT
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
 
 
 def traces(eng, **where):

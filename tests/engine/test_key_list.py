@@ -7,19 +7,13 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
-from engine import DewError
 from engine.integrity import stamped
 from engine.kms.states import KeyState
 from engine.models.core import AuditTrace
 from engine.models.kms import Cmk, KeyTag
+from refusals import code_of
 
 E, D, PD, PI = KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETION, KeyState.PENDING_IMPORT
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
 
 
 def aliases(result) -> list[str]:

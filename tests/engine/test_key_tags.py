@@ -6,16 +6,11 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
-from engine import DewError, Engine, SeededRng
+from engine import Engine, SeededRng
 from engine.config import Settings
 from engine.kms.results import Tag
 from engine.models.core import AuditTrace
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
+from refusals import code_of
 
 
 def trace_codes(eng, name):

@@ -7,19 +7,12 @@ import hmac
 import pytest
 from sqlmodel import select
 
-from engine import DewError
 from engine.models.core import AuditTrace
 from engine.models.kms import KeyVersion
+from refusals import refused
 
 HASH = {"HMAC_256": ("HMAC_SHA_256", hashlib.sha256), "HMAC_384": ("HMAC_SHA_384", hashlib.sha384),
         "HMAC_512": ("HMAC_SHA_512", hashlib.sha512)}
-
-
-def refused(code, fn, *args, **kwargs) -> DewError:
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kwargs)
-    assert ei.value.code == code, ei.value
-    return ei.value
 
 
 def material(eng, key) -> bytes:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import DewError, Engine
+from engine import Engine
 from engine.hsm.rootkey import ROOT_KEY_FILE, load_or_create_root_key, seal_root_key_file
 from engine.rand import SeededRng
+from refusals import refused
 
 KEY = bytes(range(32))
 B64_KEY = base64.b64encode(KEY).decode()
@@ -33,13 +34,6 @@ def write_key_file(home: Path, content: str | bytes) -> Path:
     path.write_bytes(content.encode() if isinstance(content, str) else content)
     os.chmod(path, 0o600)
     return path
-
-
-def refused(code: str, fn, *args, **kwargs) -> DewError:
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kwargs)
-    assert ei.value.code == code, ei.value
-    return ei.value
 
 
 def sealed_doc(home: Path) -> dict:

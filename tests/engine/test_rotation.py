@@ -8,14 +8,9 @@ from sqlmodel import select
 
 from engine import DewError
 from engine.models.core import AuditTrace
+from refusals import code_of
 
 DAY = timedelta(days=1)
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
 
 
 def rotate_traces(eng):

@@ -11,12 +11,7 @@ from engine import DewError, Engine, SeededRng, Settings
 from engine.models.core import AuditTrace
 from engine.models.events import SecretEvent, Topic
 from engine.models.kms import Cmk
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
+from refusals import code_of
 
 
 @pytest.fixture

@@ -8,12 +8,7 @@ import pytest
 
 from engine import DewError, Engine, SeededRng
 from engine.csms.backup import PREFIX
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
+from refusals import code_of
 
 
 def forms(value: bytes) -> list[bytes]:

@@ -7,15 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from engine import DewError
 from engine.csms.jobs import DUE_JOBS, delete_due_secrets, rotate_due_secrets
 from engine.models.core import AuditTrace
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
+from refusals import code_of
 
 
 @pytest.fixture

@@ -9,12 +9,7 @@ from sqlmodel import select
 
 from engine import DewError, Engine, SeededRng, Settings
 from engine.models.csms import SecretStage, SecretVersion
-
-
-def code_of(fn, *a, **kw) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*a, **kw)
-    return ei.value.code
+from refusals import code_of
 
 
 def stages(eng, name) -> dict[str, tuple[str, ...]]:

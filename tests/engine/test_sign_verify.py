@@ -13,22 +13,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from engine import DewError, Engine, FrozenClock, SeededRng
+from engine import Engine, FrozenClock, SeededRng
 from engine.errors import CANNOT_DECRYPT
 from engine.kms.specs import EC_SIGNING, RSA_SIGNING
 from tests.conftest import T0
+from refusals import refused
 
 OPENSSL = shutil.which("openssl")
 needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="no openssl binary")
 MESSAGE = b"The quick brown fox jumps over the lazy dog\n" * 3
 SPECS = ("RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384")
-
-
-def refused(code, fn, *args, **kwargs) -> DewError:
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kwargs)
-    assert ei.value.code == code, ei.value
-    return ei.value
 
 
 @pytest.fixture(scope="module")

@@ -6,22 +6,15 @@ import json
 import os
 import stat
 import threading
-from datetime import timedelta
 
 import pytest
 
-from engine import DewError, Engine, SeededRng
+from engine import Engine, SeededRng
 from engine.events import fire, jobs
 from engine.models.events import Topic
+from refusals import refused
 
 JOIN = 30  # seconds a firing call gets before the test calls it stuck (it takes milliseconds)
-
-
-def refused(code, fn, *args, **kw):
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kw)
-    assert ei.value.code == code, ei.value
-    return ei.value
 
 
 def topic_path(eng, name="t"):

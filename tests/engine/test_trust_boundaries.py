@@ -9,12 +9,7 @@ from sqlmodel import select
 from engine import DewError
 from engine.models.core import AuditTrace, Policy, PolicyAttachment, User
 from engine.models.csms import Secret
-
-
-def code_of(fn, *args, **kwargs) -> str:
-    with pytest.raises(DewError) as ei:
-        fn(*args, **kwargs)
-    return ei.value.code
+from refusals import code_of
 
 
 def allow(actions, resources=("*",), effect="Allow") -> dict:
