@@ -12,7 +12,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run-due", help="do all due work once (for cron) and exit")
     sched = sub.add_parser("scheduler", help="run due work on an interval in the foreground")
     sched.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
+    from dewtui.file_commands import add_file_commands
+    add_file_commands(sub)  # encrypt-file, decrypt-file
     args = parser.parse_args(argv)
+    if getattr(args, "file_command", None):
+        return args.file_command(args)
     if args.command == "run-due":
         from dewtui.cli import run_due_once
         return run_due_once(args.home)
