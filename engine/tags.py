@@ -42,21 +42,25 @@ def validate_tag(key: str, value: str, family: str = "KMS") -> tuple[str, str]:
 
 def normalize_tags(tags: Mapping[str, str] | Iterable | None, family: str = "KMS") -> list[tuple[str, str]]:
     """Accept {"k": "v"}, [("k","v")], [{"key": k, "value": v}] or Tag objects; validate each."""
+    invalid = "KMS.0414" if family == "KMS" else "CSMS.0002"
     if not tags:
         return []
     if isinstance(tags, Mapping):
         items = list(tags.items())
-    else:
+    elif isinstance(tags, (list, tuple, set, frozenset)):
         items = []
         entries: Iterable[Any] = tags  # dicts, Tag objects or (key, value) pairs, mixed
         for t in entries:
             if isinstance(t, Mapping):
                 items.append((t.get("key"), t.get("value", "")))
-            elif hasattr(t, "key"):
-                items.append((t.key, getattr(t, "value", "")))
+            elif isinstance(t, Tag):
+                items.append((t.key, t.value))
+            elif isinstance(t, (list, tuple)) and len(t) == 2:
+                items.append((t[0], t[1]))
             else:
-                k, v = t
-                items.append((k, v))
+                raise _bad(invalid, "each tag is a {key, value} object or a (key, value) pair")
+    else:
+        raise _bad(invalid, "tags must be a mapping or a list of tags")
     seen: set[str] = set()
     out = []
     for k, v in items:

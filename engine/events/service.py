@@ -51,7 +51,7 @@ def check_types(event_types: object) -> str:
     if not items or len(items) > MAX_TYPES:
         raise bad(f"an event listens to 1-{MAX_TYPES} event types")
     for t in items:
-        if t not in BY_NAME:
+        if not isinstance(t, str) or t not in BY_NAME:
             raise bad(f"unknown event type {t!r}; one of {', '.join(BY_NAME)}")
     if len(set(items)) != len(items):
         raise bad("event_types must not contain duplicates")
@@ -59,7 +59,7 @@ def check_types(event_types: object) -> str:
 
 
 def check_state(state: object) -> str:
-    if state not in STATES:
+    if not isinstance(state, str) or state not in STATES:
         raise bad(f"invalid state {state!r}; ENABLED or DISABLED")
     return str(state)
 
