@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench install clean
+.PHONY: run test check fuzz bench install clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,8 +18,17 @@ run: $(STAMP)
 
 # both cores: pytest-xdist runs the tests in two worker processes (each its own tmp dirs,
 # its own PostgreSQL server); the closing summary line is pytest's usual one
-test: $(STAMP)
+test: $(STAMP) check
 	$(PY) -m pytest -q -n 2
+
+# the layer contracts (pyproject's [tool.importlinter]) and the engine's types
+check: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
+
+# the property-based fuzz of every public method, many more examples, 1 s deadline per call
+fuzz: $(STAMP)
+	DEW_FUZZ=deep $(PY) -m pytest -q -n 2 tests/fuzz
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
