@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import weakref
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Callable, Iterator
@@ -32,6 +33,7 @@ from engine.arguments import ArgumentGuard, trace_name_of
 from engine.audit.writer import write_trace
 from engine.context import Context
 from engine.errors import DewError
+from engine.hsm.seal import Hsm
 from engine.iam.decision import Decision, decide, refusal
 from engine.iam.principal import Principal
 from engine.iam.resources import Resource, account_resource, key_resource
@@ -39,6 +41,17 @@ from engine.iam.resources import Resource, account_resource, key_resource
 log = logging.getLogger("engine")
 
 SERVICE_OF_FAMILY = {"KMS": "KMS", "CSMS": "CSMS", "IAM": "IAM", "CTS": "CTS"}
+
+
+_CHAIN_KEYS: "weakref.WeakKeyDictionary[Hsm, bytes]" = weakref.WeakKeyDictionary()
+
+
+def _chain_key(hsm: Hsm) -> bytes:
+    """The audit chain key of an open root key, derived once per Hsm (memory only)."""
+    key = _CHAIN_KEYS.get(hsm)
+    if key is None:
+        key = _CHAIN_KEYS[hsm] = hsm.derive("audit-chain")
+    return key
 
 
 class Call:
@@ -127,7 +140,7 @@ class Service:
     def _trace(self, s: Session, call: Call, trace_name: str, rating: str, code: str,
                message: str = "", domain_id: str | None = None) -> None:
         p = self._ctx.principal
-        write_trace(s, self._ctx.db, self._ctx.hsm.derive("audit-chain"),
+        write_trace(s, self._ctx.db, _chain_key(self._ctx.hsm),
                     trace_id=self._ctx.rng.uuid(), trace_name=trace_name,
                     resource_type=call.resource_type, resource_id=call.resource_id,
                     resource_name=call.resource_name, rating=rating, code=code,

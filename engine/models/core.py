@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from engine.db import UTCDateTime
@@ -71,23 +72,29 @@ class EnterpriseProject(SQLModel, table=True):
 
 
 class AuditTrace(SQLModel, table=True):
-    """One audited call. `prev`/`chain` form a keyed hash chain ordered by `seq`."""
+    """One audited call. `prev`/`chain` form a keyed hash chain ordered by `seq`.
+
+    Every call writes one, so the table has only the indexes its reads need: `trace_id`
+    (show one trace) and (account, seq) (the audit screen pages one account's trail newest
+    first; its other filters are checked on the rows that walk reaches). Retention pruning
+    walks `seq` from the oldest trace, which needs no index of its own."""
 
     __tablename__ = "audit_trace"
-    __table_args__ = {"sqlite_autoincrement": True}  # a seq is never reused, even after deletions
+    __table_args__ = (Index("ix_audit_trace_domain_seq", "domain_id", "seq"),
+                      {"sqlite_autoincrement": True})  # a seq is never reused, even after deletions
     seq: int | None = Field(default=None, primary_key=True)
     trace_id: str = Field(unique=True, max_length=64)
-    trace_name: str = Field(index=True, max_length=64)
+    trace_name: str = Field(max_length=64)
     trace_type: str = Field(default="ApiCall", max_length=32)
-    resource_type: str = Field(index=True, max_length=16)
-    resource_id: str = Field(default="", index=True, max_length=64)
-    resource_name: str = Field(default="", index=True, max_length=255)
-    trace_rating: str = Field(index=True, max_length=16)
+    resource_type: str = Field(max_length=16)
+    resource_id: str = Field(default="", max_length=64)
+    resource_name: str = Field(default="", max_length=255)
+    trace_rating: str = Field(max_length=16)
     code: str = Field(max_length=16)
     domain_id: str = Field(default="", max_length=64)
-    user: str = Field(default="", index=True, max_length=64)
+    user: str = Field(default="", max_length=64)
     source: str = Field(default="api", max_length=16)
-    time: datetime = Field(sa_type=UTCDateTime, index=True)
+    time: datetime = Field(sa_type=UTCDateTime)
     request: str = Field(default="{}")
     response: str = Field(default="{}")
     message: str = Field(default="")
