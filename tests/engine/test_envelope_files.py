@@ -383,3 +383,35 @@ def test_the_audit_trail_has_the_data_key_calls_and_no_plaintext(eng, key, work,
     text = repr(eng.audit.list_traces(limit=100))
     for secret in (MARK.decode(), dek.hex(), dek.hex().upper()):
         assert secret not in text
+
+
+def test_a_full_disk_is_refused_before_any_chunk_is_written(eng, key, work, monkeypatch):
+    def no_space(fd, offset, length):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(envelope.os, "posix_fallocate", no_space)
+    write(work / "p", payload(1000))
+    err = refused("KMS.0308", encrypt_file, eng, key, work / "p", work / "c", chunk_size=SMALL)
+    assert "No space left on device" in err.message
+    assert leftovers(work) == [] and not (work / "c").exists()
+
+
+def test_a_file_system_that_cannot_reserve_space_still_works(eng, key, work, monkeypatch):
+    def unsupported(fd, offset, length):
+        raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
+
+    monkeypatch.setattr(envelope.os, "posix_fallocate", unsupported)
+    sealed(eng, key, work, payload(1000))
+    decrypt_file(eng, work / "c", work / "out")
+    assert (work / "out").read_bytes() == payload(1000)
+
+
+def test_a_source_that_shrinks_meanwhile_gives_a_file_of_what_was_read(eng, key, work):
+    def shrink_after_first_chunk(done, total):
+        if done == SMALL:
+            os.truncate(work / "p", 2 * SMALL + 10)  # the second chunk was read already
+
+    write(work / "p", payload(1000))
+    encrypt_file(eng, key, work / "p", work / "c", chunk_size=SMALL, progress=shrink_after_first_chunk)
+    decrypt_file(eng, work / "c", work / "out")  # no reserved space left over: the tags still hold
+    assert (work / "out").read_bytes() == payload(1000)[:2 * SMALL + 10]
