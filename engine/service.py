@@ -217,6 +217,12 @@ class Service:
         finally:
             s.close()
 
+    def _anything_due(self, probe: Any) -> bool:
+        """Due work is looked for in a read transaction (no write lock): does `probe`, a select
+        of due rows' ids through an index on their due time, find one? Jobs open their write
+        transaction only when it does, so an idle pass writes nothing."""
+        return anything_due(self._ctx.db, probe)
+
     @contextmanager
     def _read(self) -> Iterator[Session]:
         """A bare read-only transaction for internal look-ups that return nothing to the
@@ -229,6 +235,12 @@ class Service:
         """Audit a call the argument guard refused before it started."""
         call = Call(self._ctx, None, self.family, self.default_resource_type, request)
         self._refused(call, trace_name_of(method, self.family), err)
+
+
+def anything_due(db: Any, probe: Any) -> bool:
+    """`Service._anything_due` for the due jobs that are plain functions."""
+    with db.session(write=False) as s:
+        return s.exec(probe.limit(1)).first() is not None
 
 
 def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:

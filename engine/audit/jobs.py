@@ -8,6 +8,10 @@ chain in `seq` order (a trace is kept while an older-`seq` one is still within r
 and the newest trace is always kept so `seq` keeps growing). The chain value of the last
 removed trace becomes the anchor in `meta`, MAC'd and written in the same transaction, so
 `verify()` can tell pruning from tampering.
+
+Nothing is due while the oldest trace is within retention: that is read first, through the
+primary key, in a read transaction; the write transaction (and the walk from the oldest
+trace to the first one still kept) happens only when there is something to prune.
 """
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ from engine.models.core import AuditTrace, Meta
 def prune_traces(engine, now: datetime) -> int:
     ctx = engine.context
     cutoff = now - timedelta(days=ctx.settings.audit_retention_days)
+    with ctx.db.session(write=False) as s:
+        oldest = s.exec(select(AuditTrace.time).order_by(col(AuditTrace.seq)).limit(1)).first()
+    if oldest is None or oldest >= cutoff:
+        return 0
     key = ctx.hsm.derive("audit-chain")
     with ctx.db.session() as s:
         # lock the head row as writers do, so pruning and writing never interleave
@@ -31,7 +39,9 @@ def prune_traces(engine, now: datetime) -> int:
         newest = s.exec(select(func.max(AuditTrace.seq))).one()
         if newest is None:
             return 0
-        first_recent = s.exec(select(func.min(AuditTrace.seq)).where(AuditTrace.time >= cutoff)).one()
+        # the first trace still within retention, walking from the oldest (seq order)
+        first_recent = s.exec(select(AuditTrace.seq).where(col(AuditTrace.time) >= cutoff)
+                              .order_by(col(AuditTrace.seq)).limit(1)).first()
         upto = min(newest - 1, first_recent - 1 if first_recent is not None else newest)
         last = s.exec(select(AuditTrace).where(AuditTrace.seq <= upto)
                       .order_by(col(AuditTrace.seq).desc()).limit(1)).first()

@@ -152,10 +152,13 @@ class SecretRotation(SecretBase):
         SECRET_ROTATED_FAILED, waits one period, and does not stop the others.
         """
         done = 0
+        where = (Secret.state == ENABLED,  # index ix_csms_secret_state_rotation
+                 col(Secret.next_rotation_time) != None, col(Secret.next_rotation_time) <= now,  # noqa: E711
+                 Secret.auto_rotation == True)  # noqa: E712
+        if not self._anything_due(select(Secret.secret_id).where(*where)):
+            return 0
         with self._job("rotateSecret", RESOURCE, now) as job:
-            due: SelectOfScalar[Secret] = self.ctx.db.for_update(select(Secret).where(
-                Secret.auto_rotation == True, Secret.state == ENABLED,  # noqa: E712
-                col(Secret.next_rotation_time) != None, col(Secret.next_rotation_time) <= now)  # noqa: E711
+            due: SelectOfScalar[Secret] = self.ctx.db.for_update(select(Secret).where(*where)
                 .order_by(col(Secret.next_rotation_time), col(Secret.name)))
             rows = job.s.exec(due).all()
             for row in rows:

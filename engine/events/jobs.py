@@ -26,7 +26,7 @@ from sqlmodel import col, select
 from engine.events.fire import PENDING, deliver_committed, fire_secret_event
 from engine.models.csms import Secret, SecretVersion
 from engine.models.events import NotificationRecord, Topic
-from engine.service import Call
+from engine.service import Call, anything_due
 
 BATCH = 500
 # a PENDING record younger than this may still be on its way (its process appends right
@@ -37,6 +37,11 @@ DELIVERY_GRACE = timedelta(minutes=5)
 def fire_version_expiry(engine, now: datetime) -> int:
     ctx = engine.context
     done = 0
+    probe = select(SecretVersion.secret_id).where(  # index ix_csms_version_unnotified_expiry
+        col(SecretVersion.expiry_notified) == False, col(SecretVersion.expire_time) != None,  # noqa: E711,E712
+        col(SecretVersion.expire_time) <= now)
+    if not anything_due(ctx.db, probe):
+        return 0
     while True:
         with ctx.db.session() as s:  # BEGIN IMMEDIATE: claimed by exactly one process
             stmt = ctx.db.for_update(
@@ -86,6 +91,9 @@ def retry_file_deliveries(engine, now: datetime) -> int:
 def prune_notification_records(engine, now: datetime) -> int:
     ctx = engine.context
     cutoff = now - timedelta(days=ctx.settings.notification_retention_days)
+    if not anything_due(ctx.db, select(NotificationRecord.record_id)
+                        .where(col(NotificationRecord.create_time) < cutoff)):
+        return 0
     with ctx.db.session() as s:
         result = s.exec(delete(NotificationRecord).where(col(NotificationRecord.create_time) < cutoff))
         return int(result.rowcount or 0)

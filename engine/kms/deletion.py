@@ -49,18 +49,22 @@ def purge_key(s: Session, key_id: str) -> None:
     s.execute(delete(cmk).where(cmk.c.key_id == key_id))
 
 
+def _due(now: datetime) -> tuple[Any, ...]:
+    """Keys pending deletion whose date has come (index ix_cmk_state_deletion)."""
+    return (Cmk.key_state == KeyState.PENDING_DELETION.value,
+            col(Cmk.scheduled_deletion_date).is_not(None), col(Cmk.scheduled_deletion_date) <= now)
+
+
 def delete_due_keys(engine: Any, now: datetime) -> int:
     """Delete every key whose scheduled deletion date is at or before `now`. → how many."""
     ctx = engine.context
+    if not engine.kms._anything_due(select(Cmk.key_id).where(*_due(now))):
+        return 0
     # BEGIN IMMEDIATE: two processes never delete the same key twice
     with engine.kms._job("deleteKey", "cmk", now) as job:
         # whole rows, so their MACs are checked: a key edited into "pending deletion" in the
         # database is refused here, never destroyed
-        stmt = select(Cmk).where(
-            Cmk.key_state == KeyState.PENDING_DELETION.value,
-            col(Cmk.scheduled_deletion_date).is_not(None),
-            col(Cmk.scheduled_deletion_date) <= now,
-        ).order_by(col(Cmk.scheduled_deletion_date), col(Cmk.key_id))
+        stmt = select(Cmk).where(*_due(now)).order_by(col(Cmk.scheduled_deletion_date), col(Cmk.key_id))
         due = job.s.exec(ctx.db.for_update(stmt)).all()
         for key in due:
             key_id, when = key.key_id, key.scheduled_deletion_date

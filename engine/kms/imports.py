@@ -276,11 +276,13 @@ class KeyImport(Service):
     # --- due work (called by engine.kms.import_jobs) ----------------------------------
     def _expire_material_due(self, now: datetime) -> int:
         """Delete imported material whose expiration time has passed (one transaction)."""
+        where = (col(Cmk.key_state).in_((KeyState.ENABLED.value, KeyState.DISABLED.value)),
+                 col(Cmk.expiration_time).is_not(None), col(Cmk.expiration_time) <= now,
+                 Cmk.origin == "external")  # index ix_cmk_state_expiration
+        if not self._anything_due(select(Cmk.key_id).where(*where)):
+            return 0
         with self._job("deleteImportedKeyMaterial", "cmk", now) as job:
-            expired: SelectOfScalar[Cmk] = self.ctx.db.for_update(select(Cmk).where(
-                Cmk.origin == "external", col(Cmk.expiration_time).is_not(None),
-                col(Cmk.expiration_time) <= now,
-                col(Cmk.key_state).in_((KeyState.ENABLED.value, KeyState.DISABLED.value))))
+            expired: SelectOfScalar[Cmk] = self.ctx.db.for_update(select(Cmk).where(*where))
             rows = job.s.exec(expired).all()
             for row in rows:
                 when = row.expiration_time
@@ -293,6 +295,8 @@ class KeyImport(Service):
 
     def _cleanup_import_params_due(self, now: datetime) -> int:
         """Destroy expired wrapping keys (used ones were destroyed when used)."""
+        if not self._anything_due(select(ImportParams.key_id).where(col(ImportParams.expires) <= now)):
+            return 0
         with self._job("cleanupImportParameters", "cmk", now) as job:
             result = job.s.exec(delete(ImportParams).where(col(ImportParams.expires) <= now))
             return int(result.rowcount or 0)

@@ -128,11 +128,13 @@ class KeyRotation(Service):
     # --- due work (called by engine.kms.rotation_job) ---------------------------------
     def _rotate_due(self, now: datetime) -> int:
         """Rotate, once each, the Enabled keys whose rotation is due (one transaction)."""
+        where = (Cmk.key_state == KeyState.ENABLED.value,  # index ix_cmk_state_rotation
+                 col(Cmk.rotation_due).is_not(None), col(Cmk.rotation_due) <= now,
+                 Cmk.rotation_enabled == True, Cmk.origin == "kms", Cmk.default_key == False)  # noqa: E712
+        if not self._anything_due(select(Cmk.key_id).where(*where)):
+            return 0
         with self._job("rotateKey", "cmk", now) as job:
-            due: SelectOfScalar[Cmk] = self.ctx.db.for_update(select(Cmk).where(
-                Cmk.rotation_enabled == True, col(Cmk.rotation_due).is_not(None),  # noqa: E712
-                col(Cmk.rotation_due) <= now, Cmk.key_state == KeyState.ENABLED.value,
-                Cmk.origin == "kms", Cmk.default_key == False))  # noqa: E712
+            due: SelectOfScalar[Cmk] = self.ctx.db.for_update(select(Cmk).where(*where))
             rows = job.s.exec(due).all()
             done = 0
             for row in rows:

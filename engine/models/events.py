@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from engine.db import UTCDateTime
@@ -35,6 +36,8 @@ class SecretEvent(SQLModel, table=True):
 
 class NotificationRecord(SQLModel, table=True):
     __tablename__ = "notification_record"
+    # records still PENDING, oldest first (the delivery retry's probe)
+    __table_args__ = (Index("ix_notification_status_created", "notification_status", "create_time"),)
     record_id: str = Field(primary_key=True, max_length=36)
     seq: int = Field(default=0, index=True)  # delivery order within the domain (newest = highest)
     domain_id: str = Field(index=True, max_length=64)
@@ -49,5 +52,5 @@ class NotificationRecord(SQLModel, table=True):
     notification_target_name: str = Field(default="", max_length=64)
     notification_target_id: str = Field(default="", max_length=64)
     notification_content: str = Field(default="{}")  # JSON, no secret value
-    notification_status: str = Field(default="SUCCESS", max_length=16, index=True)  # PENDING only until its file line is written
+    notification_status: str = Field(default="SUCCESS", max_length=16)  # PENDING only until its file line is written
     read: bool = Field(default=False, index=True)

@@ -14,8 +14,14 @@ class Cmk(SQLModel, table=True):
 
     __tablename__ = "cmk"
     # the keys screen pages by creation date within an account: index order = page order
+    # due work is found through (state, due time): the probe with nothing due reads one index
+    # entry, whatever the number of keys; (account, default flag) bounds the quota count
     __table_args__ = (UniqueConstraint("domain_id", "key_alias"),
-                      Index("ix_cmk_domain_created", "domain_id", "creation_date", "key_id"))
+                      Index("ix_cmk_domain_created", "domain_id", "creation_date", "key_id"),
+                      Index("ix_cmk_state_deletion", "key_state", "scheduled_deletion_date"),
+                      Index("ix_cmk_state_rotation", "key_state", "rotation_due"),
+                      Index("ix_cmk_state_expiration", "key_state", "expiration_time"),
+                      Index("ix_cmk_domain_default", "domain_id", "default_key"))
     key_id: str = Field(primary_key=True, max_length=36)
     domain_id: str = Field(index=True, max_length=64)
     key_alias: str = Field(max_length=255, index=True)
@@ -24,17 +30,17 @@ class Cmk(SQLModel, table=True):
     key_usage: str = Field(max_length=32, index=True)
     key_state: str = Field(max_length=2, index=True)
     origin: str = Field(default="kms", max_length=16, index=True)
-    default_key: bool = Field(default=False, index=True)
+    default_key: bool = False
     enterprise_project_id: str = Field(default="default", max_length=64, index=True)
     creation_date: datetime = Field(sa_type=UTCDateTime, index=True)
-    scheduled_deletion_date: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    scheduled_deletion_date: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # imported material
-    expiration_time: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    expiration_time: datetime | None = Field(default=None, sa_type=UTCDateTime)
     material_digest: str = Field(default="", max_length=64)  # keyed digest of the first import
     # rotation
     rotation_enabled: bool = False
     rotation_interval: int = 365
-    rotation_due: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    rotation_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_rotation_time: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rotation_count: int = 0
     current_version: int = 0  # 0: no material (pending import)
