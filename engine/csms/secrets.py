@@ -47,8 +47,7 @@ class SecretLifecycle(SecretBase):
         """A new secret whose value becomes version v1 with stage SYSCURRENT."""
         request = {"name": name, "kms_key_id": kms_key_id, "description": description,
                    "enterprise_project_id": enterprise_project_id, "secret_type": secret_type,
-                   "event_subscriptions": list(event_subscriptions or ()) if not isinstance(
-                       event_subscriptions, str) else [event_subscriptions],
+                   "event_subscriptions": event_subscriptions,
                    "value_kind": "binary" if secret_binary is not None else "string"}
         with self._call("createSecret", RESOURCE, request=request) as call:
             call.resource("", name if isinstance(name, str) else "")
