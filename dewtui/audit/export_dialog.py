@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from dewtui.widgets.form import FormDialog
 from dewtui.audit.requests import ExportRequest
+from dewtui.widgets.form import FormDialog
 
 MAX_EXPORT = 5000  # the engine enforces it (engine.audit.export.MAX_ROWS); shown for comfort
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from dewtui.audit.requests import VerifyRequest
+from dewtui.widgets.form import FormDialog
 
 PROBLEMS = {
     "altered": "a trace was altered",
@@ -47,8 +47,11 @@ def verify_text(result, against: str = "") -> str:
     return "\n".join(lines)
 
 
-class VerifyDialog(ModalScreen[VerifyRequest | None]):
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("c", "copy", "Copy head", show=False)]
+class VerifyDialog(FormDialog[VerifyRequest]):
+    """Shows the verification; submitting (enter or "Verify against") asks to verify again
+    against a saved chain head."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("c", "copy", "Copy head", show=False)]
 
     def __init__(self, result, against: str = "") -> None:
         super().__init__()
@@ -75,26 +78,20 @@ class VerifyDialog(ModalScreen[VerifyRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._against()
-
-    def _against(self) -> None:
+    def request(self) -> VerifyRequest | None:
         value = self.query_one("#saved-head", Input).value.strip()
-        if value:
-            self.dismiss(VerifyRequest(value))
+        return VerifyRequest(value) if value else None
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy":
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "copy":
             self.action_copy()
-        elif event.button.id == "against":
-            self._against()
+        elif button_id == "against":
+            self.action_submit()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_copy(self) -> None:
         if self.result.head is not None:
             self.app.copy_to_clipboard(str(self.result.head))
             self.app.notify("Chain head copied: save it somewhere safe", timeout=4)
 
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -16,9 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
-from dewtui.widgets.form import FormDialog
-from dewtui.events.requests import EventRequest
 from dewtui.events.format import level_markup
+from dewtui.events.requests import EventRequest
+from dewtui.widgets.form import FormDialog
 from engine.catalog import DISABLED, ENABLED, EVENT_NAME_RE, EVENT_TYPES
 
 

@@ -1,17 +1,22 @@
 """The header's unread counter and the "new notification" toast, app-wide.
 
 Notifications are written by engine calls (this app's, another process's, or `run_due`),
-so the app polls the cheap `eng.events.unread_count()` every few seconds through the
-bridge (a thread worker, never the event loop). The count goes into the header's
-sub-title; when it grows, the newest unread records are fetched and shown as toasts, and
-an open Notifications screen reloads. The first poll only sets the baseline: notifications
-that arrived while the app was closed are counted, not toasted.
+so the app's watcher polls the cheap `eng.events.unread_count()` every few seconds through
+the bridge (a thread worker, never the event loop). Each count goes to the app as a
+`Counted` message (the app keeps `unread` and shows it in the header); when it grows, the
+newest unread records are fetched and shown as toasts. The first poll only sets the
+baseline: notifications that arrived while the app was closed are counted, not toasted.
 
-Hooked into the app with one call, `InboxWatch.start(app)`, once the engine is unsealed.
+The app owns one watcher: it starts it once the engine is unsealed, restarts it when the
+acting user changes and stops it on exit.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from textual.message import Message
+from textual.timer import Timer
 
 from dewtui.events.format import type_label
 
@@ -20,29 +25,36 @@ MAX_TOASTS = 3  # more new notifications than this become one summary toast
 
 
 class InboxWatch:
-    def __init__(self, app: Any) -> None:
+    @dataclass
+    class Counted(Message):
+        """A fresh count of unread notifications, for the app's header."""
+        unread: int
+
+    def __init__(self, app: Any, interval: float = INTERVAL) -> None:
         self.app = app
-        self.base = str(app.sub_title)  # principal · data location, set by the app
-        self.count: int | None = None
+        self.interval = interval
+        self.count: int | None = None  # the last count; None until the first poll (the baseline)
+        self.timer: Timer | None = None
 
-    @classmethod
-    def start(cls, app: Any, interval: float = INTERVAL) -> "InboxWatch":
-        watch = cls(app)
-        app._inbox_watch = watch
-        watch.poll()
-        app.set_interval(interval, watch.poll, name="inbox-watch")
-        return watch
+    def start(self) -> None:
+        self.stop()
+        self.poll()
+        self.timer = self.app.set_interval(self.interval, self.poll, name="inbox-watch")
 
-    @classmethod
-    def of(cls, app: Any) -> "InboxWatch | None":
-        return getattr(app, "_inbox_watch", None)
+    def stop(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+
+    def restart(self) -> None:
+        """Count again from a new baseline (another user acts now)."""
+        self.count = None
+        self.poll()
 
     @classmethod
     def poke(cls, app: Any) -> None:
-        """Poll now (after marking read, or in tests)."""
-        watch = cls.of(app)
-        if watch is not None:
-            watch.poll()
+        """Poll now, without waiting for the interval (after marking read, or in tests)."""
+        app.inbox_watch.poll()
 
     def poll(self) -> None:
         engine = self.app.engine
@@ -53,7 +65,7 @@ class InboxWatch:
 
     def _counted(self, n: int) -> None:
         before, self.count = self.count, n
-        self.app.sub_title = f"{self.base} · ✉ {n} unread" if n else self.base
+        self.app.post_message(self.Counted(n))
         if before is not None and n > before:
             self._arrived(n - before)
 
@@ -61,10 +73,6 @@ class InboxWatch:
         events = self.app.engine.events
         self.app.call_engine(lambda: events.list_notification_records(unread_only=True, limit=min(new, MAX_TOASTS)),
                              label="new notifications", quiet=True, done=lambda recs: self._toast(recs, new))
-        from dewtui.events.notifications import NotificationsScreen
-        screen = self.app.screen
-        if isinstance(screen, NotificationsScreen):
-            screen.reload()
 
     def _toast(self, records, new: int) -> None:
         if new > MAX_TOASTS:

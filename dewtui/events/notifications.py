@@ -3,8 +3,8 @@
 Newest first, unread in bold, filtered by event, type and secret (and "unread only") and
 paged in the database, so a long-running inbox stays quick. `enter` opens a notification's
 content JSON (and marks it read), `m` marks the selected one read, `M` every one on the
-page. The header's unread counter and the "new notification" toast come from
-`dewtui.events.inbox_watch.InboxWatch`, which also reloads this list when mail arrives.
+page. The header's unread counter and the "new notification" toast come from the app's
+inbox watcher; this list reloads itself when the app's unread count grows (mail arrived).
 """
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ class NotificationsScreen(PagedListScreen):
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
         self._load_events()
+        self.watch(self.app, "unread", self._unread_changed, init=False)
+
+    def _unread_changed(self, before: int | None, now: int | None) -> None:
+        """Mail arrived (the app's unread count grew): show it if this list is on screen."""
+        if before is not None and now is not None and now > before and self.is_current:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         # PagedListScreen's handler reloads the page as well: Textual calls both
@@ -168,6 +174,5 @@ class NotificationsScreen(PagedListScreen):
             self._mark(ids, lambda n: f"Marked {n} notification{'s' if n != 1 else ''} read")
 
     def _mark(self, ids: list[str], success) -> None:
-        from dewtui.events.inbox_watch import InboxWatch
         self.call_engine(lambda: self.engine.events.mark_read(ids), label="mark read", success=success,
-                         done=lambda _n: (self.reload(), InboxWatch.poke(self.app)))
+                         done=lambda _n: (self.reload(), self.app.refresh_unread()))

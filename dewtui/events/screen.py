@@ -13,10 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
+from dewtui.events.format import type_label
 from dewtui.events.requests import EventRequest, TopicRequest
 from dewtui.shell.fmt import clip, when
 from dewtui.widgets.screen import DewScreen
-from dewtui.events.format import type_label
 
 EVENT_COLUMNS = (("name", "Event name"), ("status", "Status"), ("types", "Subscription"),
                  ("topic", "Topic"), ("secrets", "Secrets"), ("created", "Created"))
@@ -80,6 +80,9 @@ class EventsScreen(DewScreen):
             self.reload()
 
     # --- loading -----------------------------------------------------------------------
+    def reload_shown(self) -> None:
+        self.reload()
+
     def reload(self, select_event: str | None = None, select_topic: str | None = None) -> None:
         ev = self.engine.events
 

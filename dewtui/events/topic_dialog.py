@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from dewtui.widgets.form import FormDialog
 from dewtui.events.requests import TopicRequest
+from dewtui.widgets.form import FormDialog
 from engine.catalog import TOPIC_NAME_RE
 
 

@@ -6,13 +6,12 @@ Returns a `PrincipalRequest`; `dewtui.iam.switch` makes the switch.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dewtui.iam.requests import PrincipalRequest
+from dewtui.widgets.form import FormDialog
 from engine.catalog import IAM_NAME_RE
 
 
@@ -22,8 +21,11 @@ def user_line(u, acting: str) -> str:
     return f"{mark}{u.name:<16} [dim]account[/] {u.domain_name:<12} {role}"
 
 
-class PrincipalDialog(ModalScreen[PrincipalRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+class PrincipalDialog(FormDialog[PrincipalRequest]):
+    """OK (or enter in the list) acts as the highlighted user; enter in "New user" or its
+    button creates that user (or picks it, if it exists) and acts as it."""
+
+    SUBMIT_ON_ENTER = False  # enter in the new-user field creates, it does not pick
 
     def __init__(self, users: list, acting: str) -> None:
         super().__init__()
@@ -62,18 +64,15 @@ class PrincipalDialog(ModalScreen[PrincipalRequest | None]):
             return
         self.dismiss(PrincipalRequest(name, create=name not in {u.name for u in self.users}))
 
+    def request(self) -> PrincipalRequest | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        return PrincipalRequest(str(options.get_option_at_index(options.highlighted).id))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._create()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "create-user":
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "create-user":
             self._create()
-        elif event.button.id == "ok":
-            options = self.query_one(OptionList)
-            if options.highlighted is not None:
-                self.dismiss(PrincipalRequest(str(options.get_option_at_index(options.highlighted).id)))
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -6,15 +6,14 @@ recent uses from the audit trail) so the user sees what would break before confi
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.validation import Integer
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from dewtui.keys.requests import KeyRef, ScheduleDeletionRequest
 from dewtui.keys.state_dialog import key_list
 from dewtui.shell.fmt import when
-from dewtui.keys.requests import KeyRef, ScheduleDeletionRequest
+from dewtui.widgets.form import FormDialog
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 1096, 7
 
@@ -36,8 +35,10 @@ def risk_text(risk) -> str:
     return "\n".join(lines)
 
 
-class DeleteKeysDialog(ModalScreen[ScheduleDeletionRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+class DeleteKeysDialog(FormDialog[ScheduleDeletionRequest]):
+    """The pending days, once "I understand…" is ticked; enter in the days field does not submit."""
+
+    SUBMIT_ON_ENTER = False
 
     def __init__(self, keys: tuple[KeyRef, ...], risk=None) -> None:
         super().__init__()
@@ -81,12 +82,8 @@ class DeleteKeysDialog(ModalScreen[ScheduleDeletionRequest | None]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._refresh()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def request(self) -> ScheduleDeletionRequest | None:
         days = self._days()
-        if event.button.id == "ok" and days is not None:
-            self.dismiss(ScheduleDeletionRequest(self.keys, days))
-        elif event.button.id == "cancel":
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        if days is None or not self.query_one("#understand", Checkbox).value:
+            return None
+        return ScheduleDeletionRequest(self.keys, days)

@@ -7,11 +7,10 @@ ticked. Returns True to delete.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
+from dewtui.widgets.form import FormDialog
 from engine import KeyState
 from engine.catalog import SPECS
 
@@ -30,8 +29,8 @@ def delete_material_refusal(key) -> str:
     return ""
 
 
-class DeleteMaterialDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+class DeleteMaterialDialog(FormDialog[bool]):
+    """Returns True to delete the material, once "I understand…" is ticked."""
 
     def __init__(self, key) -> None:
         super().__init__()
@@ -52,8 +51,5 @@ class DeleteMaterialDialog(ModalScreen[bool]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.query_one("#ok", Button).disabled = not event.value
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "ok")
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def request(self) -> bool | None:
+        return True if self.query_one("#understand", Checkbox).value else None

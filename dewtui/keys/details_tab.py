@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from dewtui.shell.fmt import when
-from dewtui.widgets.detail_pane import KeyPane
+from dewtui.widgets.detail import DetailPane
 from engine import KeyState
 
 
@@ -44,30 +44,30 @@ def edit_refusal(key) -> str:
     return ""
 
 
-class DetailsPane(KeyPane):
+class DetailsPane(DetailPane):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label("Alias", classes="field-label")
-            yield Input(self.key.key_alias, id="alias-input")
+            yield Input(self.item.key_alias, id="alias-input")
             yield Button("Save", id="save-alias")
         with Horizontal(classes="field"):
             yield Label("Description", classes="field-label")
-            yield Input(self.key.key_description, id="description-input", placeholder="(none)")
+            yield Input(self.item.key_description, id="description-input", placeholder="(none)")
             yield Button("Save", id="save-description")
         yield Label("", id="edit-note", classes="note")
-        yield Static(attributes(self.key), id="attributes")
+        yield Static(attributes(self.item), id="attributes")
 
     def on_mount(self) -> None:
         self._lock()
 
     def _lock(self) -> None:
-        reason = edit_refusal(self.key)
+        reason = edit_refusal(self.item)
         for wid in ("#alias-input", "#description-input", "#save-alias", "#save-description"):
             self.query_one(wid).disabled = bool(reason)
         self.query_one("#edit-note", Label).update(reason)
 
-    def show_key(self, key) -> None:
-        super().show_key(key)
+    def show_item(self, key) -> None:
+        super().show_item(key)
         self.query_one("#alias-input", Input).value = key.key_alias
         self.query_one("#description-input", Input).value = key.key_description
         self.query_one("#attributes", Static).update(attributes(key))
@@ -82,16 +82,16 @@ class DetailsPane(KeyPane):
         self._save("alias" if event.button.id == "save-alias" else "description")
 
     def _save(self, what: str) -> None:
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         if what == "alias":
             alias = self.query_one("#alias-input", Input).value
-            if alias == self.key.key_alias:
+            if alias == self.item.key_alias:
                 return
             self.call_engine(lambda: kms.update_key_alias(key_id, alias), label="rename key",
-                             success=f"Alias changed to {alias}", done=lambda _k: self.key_changed())
+                             success=f"Alias changed to {alias}", done=lambda _k: self.item_changed())
         else:
             text = self.query_one("#description-input", Input).value
-            if text == self.key.key_description:
+            if text == self.item.key_description:
                 return
             self.call_engine(lambda: kms.update_key_description(key_id, text), label="describe key",
-                             success="Description saved", done=lambda _k: self.key_changed())
+                             success="Description saved", done=lambda _k: self.item_changed())

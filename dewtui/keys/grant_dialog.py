@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from dewtui.widgets.form import FormDialog
 from dewtui.keys.requests import GrantRequest
+from dewtui.widgets.form import FormDialog
 from engine.catalog import GRANT_NAME_RE, GRANT_OPERATIONS
 
 OPERATION_LABELS = {

@@ -2,10 +2,10 @@
 
 Principals are stored by id; the table shows names, resolved from the local users and
 accounts (`iam.list_users`, an unaudited read). Whether the acting principal may retire a
-grant is decided here only to offer the button (the same rule as the engine: retiring
-principal, issuer, or a grantee holding retire-grant); the engine decides for real. A
-refused listing (e.g. acting as a user without rights) is written in the tab, not toasted:
-the screen already reports the refusal of the key itself.
+grant is the engine's rule: the tab asks it (`kms.list_retirable_grants()`) only to offer
+the Retire button, and the engine decides again when asked to retire. A refused listing
+(e.g. acting as a user without rights) is written in the tab, not toasted: the screen
+already reports the refusal of the key itself.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import Button, DataTable, Label, Static
 
-from dewtui.shell.fmt import clip, when
 from dewtui.keys.requests import GrantRequest
-from dewtui.widgets.detail_pane import KeyPane
+from dewtui.shell.fmt import clip, when
+from dewtui.widgets.detail import DetailPane
 
 SHORT_OPS = {"create-datakey": "create-dk", "create-datakey-without-plaintext": "create-dk-np",
              "encrypt-datakey": "encrypt-dk", "decrypt-datakey": "decrypt-dk", "describe-key": "describe",
@@ -25,16 +25,7 @@ SHORT_OPS = {"create-datakey": "create-dk", "create-datakey-without-plaintext": 
              "encrypt-data": "encrypt", "decrypt-data": "decrypt"}
 
 
-def can_retire(principal, g) -> bool:
-    """Mirror of the engine's rule, only to offer the Retire button."""
-    if principal.user_id and principal.user_id in (g.retiring_principal, g.issuing_principal):
-        return True
-    holder = (g.grantee_principal_type == "user" and g.grantee_principal == principal.user_id) or \
-             (g.grantee_principal_type == "domain" and g.grantee_principal == principal.domain_id)
-    return holder and "retire-grant" in g.operations
-
-
-class GrantsPane(KeyPane):
+class GrantsPane(DetailPane):
     BINDINGS = [
         Binding("a", "create_grant", "Create grant"),
         Binding("delete", "revoke", "Revoke grant"),
@@ -46,6 +37,7 @@ class GrantsPane(KeyPane):
         self.grants: list = []
         self.names: dict[str, str] = {}
         self.users: list[str] = []
+        self.retirable: set[str] = set()  # ids of the grants the acting principal may retire
 
     def compose(self) -> ComposeResult:
         yield Label("", id="grants-note", classes="note")
@@ -64,30 +56,33 @@ class GrantsPane(KeyPane):
             table.add_column(label, key=key, width=width)
         self.load()
 
-    def show_key(self, key) -> None:
-        super().show_key(key)
+    def show_item(self, key) -> None:
+        super().show_item(key)
+        self.load()
+
+    def reload(self) -> None:
         self.load()
 
     def load(self) -> None:
-        kms, iam, key_id = self.engine.kms, self.engine.iam, self.key.key_id
+        kms, iam, key_id = self.engine.kms, self.engine.iam, self.item.key_id
 
         def work():
             grants = kms.list_grants(key_id)
-            users = iam.list_users()
-            return grants, users
+            retirable = {g.grant_id for g in kms.list_retirable_grants() if g.key_id == key_id}
+            return grants, retirable, iam.list_users()
 
         self.call_engine(work, label="list grants", group=f"grants-{key_id}", exclusive=True, quiet=True,
                          done=self._show, failed=self._refused)
 
     def _refused(self, err) -> None:
-        self.grants = []
+        self.grants, self.retirable = [], set()
         self.query_one("#grants-table", DataTable).clear()
         self.query_one("#grants-note", Label).update(f"{err.code}: {err.message}")
         self.query_one("#grants-note").set_class(True, "refused")
         self._buttons()
 
     def _show(self, result) -> None:
-        grants, users = result
+        grants, self.retirable, users = result
         self.grants = list(grants)
         self.users = [u.name for u in users]
         self.names = {u.user_id: u.name for u in users} | {u.domain_id: u.domain_name for u in users}
@@ -100,7 +95,7 @@ class GrantsPane(KeyPane):
                           when(g.creation_date), clip(self.principal_name(g.issuing_principal), 10),
                           clip(g.name or "—", 12), key=g.grant_id)
         cap = self.engine.settings.grants_per_key
-        note = "Default keys cannot be granted." if self.key.default_key_flag else \
+        note = "Default keys cannot be granted." if self.item.default_key_flag else \
             f"{len(self.grants)} of {cap} grants. a: create, delete: revoke, t: retire."
         self.query_one("#grants-note", Label).update(note)
         self.query_one("#grants-note").set_class(False, "refused")
@@ -127,9 +122,9 @@ class GrantsPane(KeyPane):
 
     def _buttons(self) -> None:
         g = self.selected()
-        self.query_one("#grant-create", Button).disabled = self.key.default_key_flag
+        self.query_one("#grant-create", Button).disabled = self.item.default_key_flag
         self.query_one("#grant-revoke", Button).disabled = g is None
-        self.query_one("#grant-retire", Button).disabled = g is None or not can_retire(self.engine.principal, g)
+        self.query_one("#grant-retire", Button).disabled = g is None or g.grant_id not in self.retirable
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -144,14 +139,14 @@ class GrantsPane(KeyPane):
     # --- actions -----------------------------------------------------------------------
     def action_create_grant(self) -> None:
         from dewtui.keys.grant_dialog import CreateGrantDialog
-        if self.key.default_key_flag:
+        if self.item.default_key_flag:
             return
-        self.app.push_screen(CreateGrantDialog(self.key, self.users), self._create)
+        self.app.push_screen(CreateGrantDialog(self.item, self.users), self._create)
 
     def _create(self, req: GrantRequest | None) -> None:
         if req is None:
             return
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.create_grant(key_id, **req.kwargs()), label="create grant",
                          success="Grant created successfully", done=lambda _id: self.load())
 
@@ -172,11 +167,11 @@ class GrantsPane(KeyPane):
     def action_revoke(self) -> None:
         g = self.selected()
         if g is not None:
-            kms, key_id = self.engine.kms, self.key.key_id
+            kms, key_id = self.engine.kms, self.item.key_id
             self._confirm("Revoke", g, lambda: kms.revoke_grant(key_id, g.grant_id))
 
     def action_retire(self) -> None:
         g = self.selected()
         if g is not None:
-            kms, key_id = self.engine.kms, self.key.key_id
+            kms, key_id = self.engine.kms, self.item.key_id
             self._confirm("Retire", g, lambda: kms.retire_grant(key_id, g.grant_id))

@@ -1,11 +1,11 @@
 """The import wizard's four steps, as the guide's console (2.1.3.2), one dialog each.
 
-1. create the empty key (alias, spec, usage, description, tags, "I understand…");
+1. create the empty key (the new-key form of `dewtui.keys.key_form`, and "I understand…");
 2. wrapping algorithm and wrapping key spec, and the folder for the import items;
 3. the openssl commands to run there, with the real file names;
 4. the wrapped material file (and private-key file), the expiry mode → import.
 
-Each step is a `ModalScreen` returning a typed request (`dewtui.keys.requests`); the flow in
+Each step is a `FormDialog` returning a typed request (`dewtui.keys.requests`); the flow in
 `dewtui.keys.import_flow` makes the engine calls between them. Nothing random is shown (no token,
 no public key), so the steps snapshot deterministically.
 """
@@ -17,25 +17,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
-from dewtui.keys.create_dialog import parse_tags
-from dewtui.shell.fmt import parse_utc, when
-from dewtui.keys.import_files import (MATERIAL_FILE, PRIVATE_KEY_FILE, display_path, file_problem,
-                                 openssl_commands)
+from dewtui.keys.import_files import MATERIAL_FILE, PRIVATE_KEY_FILE, display_path, file_problem, openssl_commands
+from dewtui.keys.key_form import NewKeyForm, field_row
 from dewtui.keys.requests import CreateKeyRequest, ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest
-from engine import DewError
-from engine.catalog import (IMPORT_SPECS, SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS, check_key_alias,
-                            check_key_description)
+from dewtui.shell.fmt import parse_utc, when
+from dewtui.widgets.form import FormDialog
+from engine.catalog import IMPORT_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS
 
 UNDERSTAND = "I understand the security and durability of imported key material"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 BACK = "back"
-
-
-def _row(label: str, widget) -> Horizontal:
-    return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
 def _step(n: int, title: str) -> Label:
@@ -46,14 +39,7 @@ def target_line(target: ImportTarget) -> str:
     return f"Key [b]{target.alias}[/]  [dim]{target.key_spec} · {target.key_id}[/]"
 
 
-class _Step(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ImportKeyDialog(_Step):
+class ImportKeyDialog(NewKeyForm, FormDialog[CreateKeyRequest]):
     """Step 1: the key whose material will be imported (origin external, Pending import)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Next")]
@@ -65,12 +51,7 @@ class ImportKeyDialog(_Step):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-key"):
             yield _step(1, "create a key without material")
-            yield _row("Alias", Input(placeholder="letters, digits, _ - : /  (up to 255)", id="alias"))
-            yield _row("Key algorithm", Select([(s, s) for s in IMPORT_SPECS], value="AES_256",
-                                               allow_blank=False, id="spec"))
-            yield _row("Usage", Select([(u, u) for u in SPECS["AES_256"].usages], allow_blank=False, id="usage"))
-            yield _row("Description", Input(placeholder="optional, up to 255 characters", id="description"))
-            yield _row("Tags", Input(placeholder="optional: key=value, key2=value2", id="tags"))
+            yield from self.key_rows(IMPORT_SPECS)
             yield Label("You are responsible for the security of your key material: keep a copy. "
                         "An imported key is bound to its first material forever and is never rotated.",
                         classes="explain")
@@ -84,61 +65,18 @@ class ImportKeyDialog(_Step):
         self.query_one("#alias", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "spec" and isinstance(event.value, str):
-            usage = self.query_one("#usage", Select)
-            usages = SPECS[event.value].usages
-            usage.set_options([(u, u) for u in usages])
-            usage.value = usages[0]
+        self.offer_usages(event)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.query_one("#ok", Button).disabled = not event.value
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
-
-    def _validate(self) -> CreateKeyRequest | None:
-        errors: dict[str, str] = {}
-        alias = self.query_one("#alias", Input).value
-        tags: list[tuple[str, str]] = []
-        try:
-            check_key_alias(alias)
-        except DewError as e:
-            errors["alias"] = e.message
-        try:
-            check_key_description(self.query_one("#description", Input).value)
-        except DewError as e:
-            errors["description"] = e.message
-        try:
-            tags = parse_tags(self.query_one("#tags", Input).value)
-            if len(tags) > self.max_tags:
-                errors["tags"] = f"at most {self.max_tags} tags per key"
-        except DewError as e:
-            errors["tags"] = e.message
-        if not self.query_one("#understand", Checkbox).value:
-            errors["understand"] = "tick “I understand…” to create a key for imported material"
-        for name in ("alias", "description", "tags"):
-            self.query_one(f"#{name}").set_class(name in errors, "-invalid")
-        self.query_one("#errors", Static).update("\n".join(f"• {m}" for m in errors.values()))
-        if errors:
-            return None
-        return CreateKeyRequest(key_alias=alias, key_spec=str(self.query_one("#spec", Select).value),
-                                key_usage=str(self.query_one("#usage", Select).value),
-                                key_description=self.query_one("#description", Input).value,
-                                origin="external", tags=tuple(tags))
-
-    def action_submit(self) -> None:
-        request = self._validate()
-        if request is not None:
-            self.dismiss(request)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
+    def request(self) -> CreateKeyRequest | None:
+        understood = self.query_one("#understand", Checkbox).value
+        return self.key_request(origin="external", also={} if understood else {
+            "understand": "tick “I understand…” to create a key for imported material"})
 
 
-class WrappingDialog(_Step):
+class WrappingDialog(FormDialog[WrappingRequest]):
     """Step 2: wrapping algorithm and key spec; where to save PublicKey.bin and the token."""
 
     def __init__(self, target: ImportTarget, directory: str, error: str = "") -> None:
@@ -149,12 +87,12 @@ class WrappingDialog(_Step):
         with Vertical(classes="dialog", id="import-wrapping"):
             yield _step(2, "download the import items")
             yield Static(target_line(self.target), classes="key-list")
-            yield _row("Wrapping algorithm", Select([(a, a) for a in WRAPPING_ALGORITHMS],
+            yield field_row("Wrapping algorithm", Select([(a, a) for a in WRAPPING_ALGORITHMS],
                                                     value=WRAPPING_ALGORITHMS[0], allow_blank=False,
                                                     id="algorithm"))
-            yield _row("Wrapping key spec", Select([(s, s) for s in WRAPPING_KEY_SPECS],
+            yield field_row("Wrapping key spec", Select([(s, s) for s in WRAPPING_KEY_SPECS],
                                                    value=WRAPPING_KEY_SPECS[0], allow_blank=False, id="wrap-spec"))
-            yield _row("Save to folder", Input(self.directory, id="directory"))
+            yield field_row("Save to folder", Input(self.directory, id="directory"))
             yield Label("The wrapping key (PublicKey.bin, DER) and the import token (ImportToken.txt) "
                         "are saved there, readable by you only. They expire in 24 hours; the wizard "
                         "keeps the token for the last step.", classes="explain")
@@ -166,22 +104,13 @@ class WrappingDialog(_Step):
     def on_mount(self) -> None:
         self.query_one("#algorithm", Select).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
-
-    def _submit(self) -> None:
+    def request(self) -> WrappingRequest | None:
         directory = self.query_one("#directory", Input).value.strip()
         if not directory:
             self.query_one("#errors", Static).update("• choose a folder for the import items")
-            return
-        self.dismiss(WrappingRequest(str(self.query_one("#algorithm", Select).value),
-                                     str(self.query_one("#wrap-spec", Select).value), directory))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
+            return None
+        return WrappingRequest(str(self.query_one("#algorithm", Select).value),
+                               str(self.query_one("#wrap-spec", Select).value), directory)
 
 
 def commands_text(saved: SavedItems) -> str:
@@ -202,7 +131,7 @@ def commands_rich(saved: SavedItems) -> Text:
     return text
 
 
-class CommandsDialog(_Step):
+class CommandsDialog(FormDialog[bool]):
     """Step 3: what was saved, and the openssl commands to wrap the material with it."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("c", "copy", "Copy commands")]
@@ -235,14 +164,15 @@ class CommandsDialog(_Step):
         self.app.copy_to_clipboard(commands_text(self.saved))
         self.notify("Copied the commands to the clipboard", timeout=3)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy":
+    def request(self) -> bool:
+        return True
+
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "copy":
             self.action_copy()
-        else:
-            self.dismiss(event.button.id == "ok" or None)
 
 
-class MaterialDialog(_Step):
+class MaterialDialog(FormDialog[ImportMaterialRequest | str]):
     """Step 4: the wrapped material (and private key) files and the expiry mode."""
 
     def __init__(self, saved: SavedItems, now: datetime, previous: ImportMaterialRequest | None = None,
@@ -265,14 +195,14 @@ class MaterialDialog(_Step):
         with Vertical(classes="dialog wide", id="import-material"):
             yield _step(4, "import the key material")
             yield Static(target_line(self.saved.target), classes="key-list")
-            yield _row("Key material" if symmetric else "Temporary material", Input(material, id="material"))
+            yield field_row("Key material" if symmetric else "Temporary material", Input(material, id="material"))
             if not symmetric:
-                yield _row("Private key", Input(private, id="private-key"))
+                yield field_row("Private key", Input(private, id="private-key"))
             yield Label("Key material expiration", classes="area-label")
             with RadioSet(id="expiry-mode"):
                 yield RadioButton("Key material never expires", value=never, id="never")
                 yield RadioButton("Key material expires at (UTC)", value=not never, id="expires")
-            yield _row("Expires at (UTC)", Input(at, placeholder="YYYY-MM-DD HH:MM", id="expires-at"))
+            yield field_row("Expires at (UTC)", Input(at, placeholder="YYYY-MM-DD HH:MM", id="expires-at"))
             yield Label("Expired material is deleted within 24 hours; the key then waits in Pending "
                         "import for the same material again. The import token is sent automatically.",
                         classes="explain")
@@ -315,16 +245,9 @@ class MaterialDialog(_Step):
         self.query_one("#errors", Static).update("\n".join(f"• {e}" for e in errors))
         return None if errors else ImportMaterialRequest(material, private, expires)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
+    def request(self) -> ImportMaterialRequest | None:
+        return self._validate()
 
-    def _submit(self) -> None:
-        request = self._validate()
-        if request is not None:
-            self.dismiss(request)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(BACK if event.button.id == "back" else None)
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "back":
+            self.dismiss(BACK)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, TextArea
 
-from dewtui.widgets.detail_pane import KeyPane
+from dewtui.widgets.detail import DetailPane
 from engine import KeyState
 from engine.catalog import ENCRYPT_DECRYPT, SPECS
 
@@ -30,7 +30,7 @@ def tool_refusal(key) -> str:
     return ""
 
 
-class OnlineToolPane(KeyPane):
+class OnlineToolPane(DetailPane):
     def compose(self) -> ComposeResult:
         yield Label("", id="tool-note", classes="note")
         with Horizontal(id="tool-io"):
@@ -50,13 +50,13 @@ class OnlineToolPane(KeyPane):
     def on_mount(self) -> None:
         self._lock()
 
-    def show_key(self, key) -> None:
-        super().show_key(key)
+    def show_item(self, key) -> None:
+        super().show_item(key)
         self._lock()
 
     def _lock(self) -> None:
-        reason = tool_refusal(self.key)
-        self.query_one("#tool-note", Label).update(reason or f"Encrypts with {self.key.key_alias}; "
+        reason = tool_refusal(self.item)
+        self.query_one("#tool-note", Label).update(reason or f"Encrypts with {self.item.key_alias}; "
                                                    "decrypt finds the key from the ciphertext.")
         self.query_one("#tool-note").set_class(bool(reason), "refused")
         for wid in ("#encrypt", "#decrypt", "#tool-input"):
@@ -82,7 +82,7 @@ class OnlineToolPane(KeyPane):
         if not 1 <= len(data) <= MAX_BYTES:
             self.notify(f"enter 1 to {MAX_BYTES} bytes of text to encrypt", severity="warning")
             return
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.encrypt_data(key_id, data), label="encrypt", success="Encrypted",
                          done=lambda r: self._output(r.cipher_text, "Result: ciphertext (base64)"))
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, TextArea
 
-from dewtui.widgets.detail_pane import KeyPane
+from dewtui.widgets.detail import DetailPane
 from engine import KeyState
 from engine.catalog import EC_SIGNING, RSA_SIGNING, SIGN_VERIFY, is_rsa
 
@@ -18,17 +18,17 @@ def algorithms(spec: str) -> tuple[str, ...]:
     return RSA_SIGNING if is_rsa(spec) else EC_SIGNING
 
 
-class PublicKeyPane(KeyPane):
+class PublicKeyPane(DetailPane):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="buttons"):
             yield Label("Public key (PEM, SubjectPublicKeyInfo)", classes="area-label")
             yield Button("Copy PEM", id="copy-pem")
         yield TextArea("", id="pem", read_only=True, show_line_numbers=False)
-        if self.key.key_usage == SIGN_VERIFY:
+        if self.item.key_usage == SIGN_VERIFY:
             yield Label("Try it: sign a message with this key, then verify the signature", classes="area-label")
             with Horizontal(classes="field"):
                 yield Input(placeholder="message to sign", id="sign-message")
-                algos = algorithms(self.key.key_spec)
+                algos = algorithms(self.item.key_spec)
                 yield Select([(a, a) for a in algos], value=algos[0], allow_blank=False, id="sign-algorithm")
             with Horizontal(classes="field"):
                 yield Input(placeholder="signature (base64)", id="signature")
@@ -44,15 +44,15 @@ class PublicKeyPane(KeyPane):
         self.load_pem()
 
     def load_pem(self) -> None:
-        if self.key.key_state is KeyState.PENDING_IMPORT:
+        if self.item.key_state is KeyState.PENDING_IMPORT:
             self.query_one("#pem", TextArea).text = "(no key material yet: import it first)"
             return
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.get_publickey(key_id), label="get public key",
                          done=lambda pem: setattr(self.query_one("#pem", TextArea), "text", pem))
 
-    def show_key(self, key) -> None:
-        super().show_key(key)
+    def show_item(self, key) -> None:
+        super().show_item(key)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -70,7 +70,7 @@ class PublicKeyPane(KeyPane):
 
     def do_sign(self) -> None:
         message, algorithm = self._args()
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.sign(key_id, message, algorithm), label="sign", success="Signed",
                          done=self._signed)
 
@@ -81,7 +81,7 @@ class PublicKeyPane(KeyPane):
     def do_verify(self) -> None:
         message, algorithm = self._args()
         signature = self.query_one("#signature", Input).value.strip()
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.verify(key_id, message, signature, algorithm), label="verify",
                          done=self._verified)
 

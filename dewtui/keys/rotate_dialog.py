@@ -1,18 +1,19 @@
 """Confirm "Rotate now": a new material version becomes current; every old one is kept.
 
-Returns True to rotate.
+Returns True to rotate (None when cancelled).
 """
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from dewtui.widgets.form import FormDialog
 
-class RotateConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "yes", "Rotate")]
+
+class RotateConfirmDialog(FormDialog[bool]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "submit", "Rotate")]
 
     def __init__(self, key, versions: int) -> None:
         super().__init__()
@@ -33,11 +34,5 @@ class RotateConfirmDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "ok")
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def request(self) -> bool:
+        return True

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, Static, Switch
 
 from dewtui.shell.fmt import when
-from dewtui.widgets.detail_pane import KeyPane
+from dewtui.widgets.detail import DetailPane
 from engine import KeyState
 from engine.catalog import ENCRYPT_DECRYPT, ROTATION_MAX_DAYS, ROTATION_MIN_DAYS, SPECS
 
@@ -46,7 +46,7 @@ def interval_problem(text: str) -> str:
     return ""
 
 
-class RotationPane(KeyPane):
+class RotationPane(DetailPane):
     BINDINGS = [Binding("R", "rotate_now", "Rotate now", tooltip="new material version, with confirmation")]
 
     def __init__(self, key, **kw) -> None:
@@ -60,7 +60,7 @@ class RotationPane(KeyPane):
             yield Switch(False, id="rotation-switch")
         with Horizontal(classes="field"):
             yield Label("Interval (days)", classes="field-label")
-            yield Input(str(self.key.rotation_interval), id="rotation-interval", type="integer",
+            yield Input(str(self.item.rotation_interval), id="rotation-interval", type="integer",
                         placeholder=f"{ROTATION_MIN_DAYS}-{ROTATION_MAX_DAYS}")
             yield Button("Save", id="save-interval")
         yield Static("", id="interval-error", classes="error")
@@ -78,13 +78,16 @@ class RotationPane(KeyPane):
         self._lock()
         self.load()
 
-    def show_key(self, key) -> None:
-        super().show_key(key)
+    def show_item(self, key) -> None:
+        super().show_item(key)
         self._lock()
         self.load()
 
+    def reload(self) -> None:
+        self.load()
+
     def load(self) -> None:
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.get_key_rotation_status(key_id), label="rotation status", quiet=True,
                          group=f"rotation-{key_id}", exclusive=True, done=self.show_status,
                          failed=self._refused)
@@ -96,9 +99,9 @@ class RotationPane(KeyPane):
         self.query_one("#rotation-versions", DataTable).clear()
 
     def _lock(self) -> None:
-        enabled = self.key.key_state is KeyState.ENABLED
+        enabled = self.item.key_state is KeyState.ENABLED
         note = ("New encryptions use the newest version; every version is kept, so older data still decrypts."
-                if enabled else f"The key is {self.key.state_label}: it is not rotated, and its policy cannot "
+                if enabled else f"The key is {self.item.state_label}: it is not rotated, and its policy cannot "
                 "change, until it is Enabled again (an overdue key rotates at the next scheduler pass).")
         self.query_one("#rotation-note", Label).update(note)
         self.query_one("#rotation-note").set_class(not enabled, "refused")
@@ -139,7 +142,7 @@ class RotationPane(KeyPane):
         if days is None:
             self.query_one("#rotation-switch", Switch).value = False
             return
-        kms, key_id, current = self.engine.kms, self.key.key_id, self.status.rotation_interval
+        kms, key_id, current = self.engine.kms, self.item.key_id, self.status.rotation_interval
 
         def work() -> None:
             if days != current:
@@ -147,31 +150,31 @@ class RotationPane(KeyPane):
             kms.enable_key_rotation(key_id)
 
         self.call_engine(work, label="enable rotation", success=f"Rotation enabled: every {days} days",
-                         done=lambda _r: self.key_changed(), failed=lambda _e: self.load())
+                         done=lambda _r: self.item_changed(), failed=lambda _e: self.load())
 
     def _ask_disable(self) -> None:
         from dewtui.widgets.confirm import ConfirmDialog
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
 
         def go(ok: bool | None) -> None:
             if not ok:
                 self.query_one("#rotation-switch", Switch).value = True
                 return
             self.call_engine(lambda: kms.disable_key_rotation(key_id), label="disable rotation",
-                             success="Rotation disabled", done=lambda _r: self.key_changed(),
+                             success="Rotation disabled", done=lambda _r: self.item_changed(),
                              failed=lambda _e: self.load())
 
         self.app.push_screen(ConfirmDialog("Disable key rotation",
-                                           f"Stop rotating {self.key.key_alias} automatically? Existing "
+                                           f"Stop rotating {self.item.key_alias} automatically? Existing "
                                            "versions are kept.", "Disable"), go)
 
     def _save_interval(self) -> None:
         days = self._interval()
         if days is None or self.status is None or days == self.status.rotation_interval:
             return
-        kms, key_id = self.engine.kms, self.key.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
         self.call_engine(lambda: kms.update_key_rotation_interval(key_id, days), label="rotation interval",
-                         success=f"Rotation interval: {days} days", done=lambda _r: self.key_changed())
+                         success=f"Rotation interval: {days} days", done=lambda _r: self.item_changed())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -186,15 +189,15 @@ class RotationPane(KeyPane):
 
     def action_rotate_now(self) -> None:
         from dewtui.keys.rotate_dialog import RotateConfirmDialog
-        if self.key.key_state is not KeyState.ENABLED:
+        if self.item.key_state is not KeyState.ENABLED:
             return
-        kms, key_id, alias = self.engine.kms, self.key.key_id, self.key.key_alias
-        versions = len(self.status.key_materials) if self.status else self.key.key_version
+        kms, key_id, alias = self.engine.kms, self.item.key_id, self.item.key_alias
+        versions = len(self.status.key_materials) if self.status else self.item.key_version
 
         def go(ok: bool | None) -> None:
             if ok:
                 self.call_engine(lambda: kms.rotate_key(key_id), label="rotate key",
                                  success=lambda st: f"Rotated {alias}: {st.number_of_rotations} rotations",
-                                 done=lambda _st: self.key_changed())
+                                 done=lambda _st: self.item_changed())
 
-        self.app.push_screen(RotateConfirmDialog(self.key, versions), go)
+        self.app.push_screen(RotateConfirmDialog(self.item, versions), go)

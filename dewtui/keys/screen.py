@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
-from dewtui.keys.requests import KeyQuery, KeyRef
-from dewtui.shell.jump import JumpProvider
 from dewtui.keys.actions import ask_schedule_deletion, ask_state_change
-from dewtui.widgets.paged_list import PagedListScreen, fill_select
+from dewtui.keys.requests import KeyQuery, KeyRef
 from dewtui.keys.table import COLUMNS, SORT_FIELDS, KeyTable
+from dewtui.shell.jump import JumpProvider
+from dewtui.widgets.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.paged_table import page_status
 from engine import KeyState
 from engine.catalog import ALL_USAGES
@@ -180,7 +180,7 @@ class KeysScreen(PagedListScreen):
         if keys:
             ask_schedule_deletion(self, keys, self._after_batch)
 
-    def action_import_key(self) -> None:  # issue 3: the import wizard (dewtui.keys.import_flow)
+    def action_import_key(self) -> None:  # the import wizard (dewtui.keys.import_flow)
         from dewtui.keys.import_flow import import_key_flow
         import_key_flow(self, after=self.reload)
 

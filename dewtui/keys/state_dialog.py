@@ -6,13 +6,12 @@ disabled until it is ticked. Returns a `StateChangeRequest`, or None when cancel
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
-from dewtui.shell.fmt import clip
 from dewtui.keys.requests import KeyRef, StateChangeRequest
+from dewtui.shell.fmt import clip
+from dewtui.widgets.form import FormDialog
 
 TITLES = {"enable": "Enable keys", "disable": "Disable keys", "cancel_deletion": "Cancel scheduled deletion"}
 EXPLAIN = {
@@ -30,8 +29,8 @@ def key_list(keys: tuple[KeyRef, ...], shown: int = 8) -> str:
     return "\n".join(lines)
 
 
-class ConfirmKeysDialog(ModalScreen[StateChangeRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+class ConfirmKeysDialog(FormDialog[StateChangeRequest]):
+    """Enable, disable or cancel the deletion of some keys; some actions need "I understand…"."""
 
     def __init__(self, action: str, keys: tuple[KeyRef, ...]) -> None:
         super().__init__()
@@ -53,11 +52,7 @@ class ConfirmKeysDialog(ModalScreen[StateChangeRequest | None]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.query_one("#ok", Button).disabled = not event.value
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.dismiss(StateChangeRequest(self.action_name, self.keys))
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def request(self) -> StateChangeRequest | None:
+        if self.action_name in CHECKBOX and not self.query_one("#understand", Checkbox).value:
+            return None
+        return StateChangeRequest(self.action_name, self.keys)

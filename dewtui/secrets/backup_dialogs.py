@@ -13,9 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from dewtui.widgets.form import FormDialog
-from dewtui.secrets.requests import FileRequest
 from dewtui.secrets.file_list import FileList, shown
+from dewtui.secrets.requests import FileRequest
+from dewtui.widgets.form import FormDialog
 
 SUFFIX = ".dewbackup"
 

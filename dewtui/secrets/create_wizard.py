@@ -1,7 +1,7 @@
 """Create-secret wizard, in the guide's order: the secret (type, name, project, description, KMS
 key), its value (text, or key/value pairs), tags, rotation, then a confirm page.
 
-One ModalScreen whose steps live in a ContentSwitcher; Next checks the current step with the
+One FormDialog whose steps live in a ContentSwitcher; Next checks the current step with the
 engine's own pure validators (name, description, value, tags, period, generator) so a
 mistake is shown where it was made. The confirm page describes the value's shape only,
 never the value. Returns a `CreateSecretRequest`, or None.
@@ -12,13 +12,13 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, ContentSwitcher, Input, Label, Select, Static
 
-from dewtui.secrets.requests import CreateSecretRequest
 from dewtui.secrets.kv_editor import KvEditor
+from dewtui.secrets.requests import CreateSecretRequest
 from dewtui.secrets.rotation_form import RotationForm
 from dewtui.secrets.value_editor import ValueEditor
+from dewtui.widgets.form import FormDialog
 from engine import DewError
 from engine.catalog import check_secret_description, check_secret_name, normalize_tags
 
@@ -33,12 +33,13 @@ def _row(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
-class CreateSecretWizard(ModalScreen[CreateSecretRequest | None]):
+class CreateSecretWizard(FormDialog[CreateSecretRequest]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+n", "next", "Next"),
         Binding("ctrl+b", "back", "Back"),
     ]
+    SUBMIT_ON_ENTER = False  # enter moves on only from the name and description fields
 
     def __init__(self, projects: list[str] | None = None, keys: list[tuple[str, str]] | None = None,
                  max_tags: int = 20) -> None:
@@ -126,13 +127,15 @@ class CreateSecretWizard(ModalScreen[CreateSecretRequest | None]):
             self.step -= 1
             self._show()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def action_submit(self) -> None:
+        """Submitting a wizard moves to the next step; the last step returns the request."""
+        self.action_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        action = {"next": self.action_next, "back": self.action_back, "cancel": self.action_cancel}
-        if event.button.id in action:
-            action[event.button.id]()
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "next":
+            self.action_next()
+        elif button_id == "back":
+            self.action_back()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id in ("secret-name", "secret-description"):

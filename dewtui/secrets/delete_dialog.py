@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
-from dewtui.widgets.form import FormDialog
 from dewtui.secrets.requests import DeleteSecretRequest
+from dewtui.widgets.form import FormDialog
 from engine.catalog import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 
 EXPLAIN = {

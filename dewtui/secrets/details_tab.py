@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static
 
-from dewtui.shell.fmt import when
 from dewtui.secrets.actions import DEFAULT_KEY
-from dewtui.secrets.pane import SecretPane
 from dewtui.secrets.table import STATE_LABEL, TYPE_LABEL
+from dewtui.secrets.table import key_alias, pending
+from dewtui.shell.fmt import when
+from dewtui.widgets.detail import DetailPane
 
 
 def attributes(secret, alias: str) -> str:
@@ -33,11 +34,11 @@ def attributes(secret, alias: str) -> str:
     return "\n".join(f"[dim]{name:<20}[/] {value}" for name, value in rows)
 
 
-class SecretDetailsPane(SecretPane):
+class SecretDetailsPane(DetailPane):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label("Description", classes="field-label")
-            yield Input(self.secret.description, id="secret-description-input", placeholder="(none)")
+            yield Input(self.item.description, id="secret-description-input", placeholder="(none)")
             yield Button("Save", id="save-description")
         with Horizontal(classes="field"):
             yield Label("KMS key", classes="field-label")
@@ -48,7 +49,7 @@ class SecretDetailsPane(SecretPane):
             yield Select([], prompt="No event", id="secret-event-select")
             yield Button("Save", id="save-event")
         yield Label("", id="secret-edit-note", classes="note")
-        yield Static(attributes(self.secret, self.key_alias(self.secret.kms_key_id)), id="secret-attributes")
+        yield Static(attributes(self.item, key_alias(self, self.item.kms_key_id)), id="secret-attributes")
 
     def on_mount(self) -> None:
         self._lock()
@@ -61,7 +62,7 @@ class SecretDetailsPane(SecretPane):
         self._event_names = list(names)
         select = self.query_one("#secret-event-select", Select)
         select.set_options([(n, n) for n in names])
-        current = next(iter(self.secret.event_subscriptions), None)
+        current = next(iter(self.item.event_subscriptions), None)
         if current in names:
             select.value = current
 
@@ -73,9 +74,9 @@ class SecretDetailsPane(SecretPane):
         choices = list(getattr(self, "_raw_choices", None) or [])
         if not choices:
             return
-        kid = self.secret.kms_key_id
+        kid = self.item.kms_key_id
         values = {v for _l, v in choices}
-        alias = self.key_alias(kid)
+        alias = key_alias(self, kid)
         current = DEFAULT_KEY if alias == DEFAULT_KEY else kid
         if current not in values:
             choices.append((f"{alias} (not usable)", kid))
@@ -85,7 +86,7 @@ class SecretDetailsPane(SecretPane):
         select.value = current
 
     def _lock(self) -> None:
-        frozen = self.pending
+        frozen = pending(self.item)
         for wid in ("#secret-description-input", "#save-description", "#secret-key-select", "#save-key",
                     "#secret-event-select", "#save-event"):
             self.query_one(wid).disabled = frozen
@@ -93,10 +94,10 @@ class SecretDetailsPane(SecretPane):
             "Pending deletion: description and key cannot change." if frozen else
             "A new KMS key seals only new versions; older versions keep the key that sealed them.")
 
-    def show_secret(self, secret) -> None:
-        super().show_secret(secret)
+    def show_item(self, secret) -> None:
+        super().show_item(secret)
         self.query_one("#secret-description-input", Input).value = secret.description
-        self.query_one("#secret-attributes", Static).update(attributes(secret, self.key_alias(secret.kms_key_id)))
+        self.query_one("#secret-attributes", Static).update(attributes(secret, key_alias(self, secret.kms_key_id)))
         self.set_key_choices()
         if getattr(self, "_event_names", None) is not None:
             self._set_events(self._event_names)
@@ -111,28 +112,28 @@ class SecretDetailsPane(SecretPane):
         self._save({"save-description": "description", "save-event": "event"}.get(event.button.id or "", "key"))
 
     def _save(self, what: str) -> None:
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
         if what == "event":
             chosen = self.query_one("#secret-event-select", Select).value
             events = [] if chosen is Select.NULL else [str(chosen)]
-            if events != list(self.secret.event_subscriptions):
+            if events != list(self.item.event_subscriptions):
                 self.call_engine(lambda: csms.update_secret(name, event_subscriptions=events),
-                                 label="update secret", done=lambda _s: self.secret_changed(),
+                                 label="update secret", done=lambda _s: self.item_changed(),
                                  success=f"Subscribed to {escape(events[0])}" if events else "No event subscription")
             return
         if what == "description":
             text = self.query_one("#secret-description-input", Input).value
-            if text != self.secret.description:
+            if text != self.item.description:
                 self.call_engine(lambda: csms.update_secret(name, description=text), label="update secret",
-                                 success="Description saved", done=lambda _s: self.secret_changed())
+                                 success="Description saved", done=lambda _s: self.item_changed())
             return
         value = self.query_one("#secret-key-select", Select).value
         if not isinstance(value, str):
             return
         key_id = None if value == DEFAULT_KEY else value
-        if key_id == self.secret.kms_key_id:
+        if key_id == self.item.kms_key_id:
             return
         label = escape(getattr(self, "_choices", {}).get(value, value))
         self.call_engine(lambda: csms.update_secret(name, kms_key_id=key_id), label="update secret",
                          success=f"New versions will be sealed with {label}",
-                         done=lambda _s: self.secret_changed())
+                         done=lambda _s: self.item_changed())

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from dewtui.widgets.form import FormDialog
-from dewtui.shell.fmt import parse_utc, when
 from dewtui.secrets.requests import ExpiryRequest
+from dewtui.shell.fmt import parse_utc, when
+from dewtui.widgets.form import FormDialog
 
 PLACEHOLDER = "YYYY-MM-DD HH:MM (UTC); empty: never"
 

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
-from dewtui.widgets.form import FormDialog
 from dewtui.secrets.requests import RotationRequest
 from dewtui.secrets.rotation_form import RotationForm
+from dewtui.widgets.form import FormDialog
 from engine import DewError
 
 

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select
 
-from dewtui.secrets.requests import RotationRequest
 from dewtui.secrets.kv_editor import KvEditor
+from dewtui.secrets.requests import RotationRequest
 from engine import DewError
 from engine.catalog import DEFAULT_ALPHABET, check_generator, parse_period
 

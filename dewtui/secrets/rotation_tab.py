@@ -11,10 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
 
-from dewtui.shell.fmt import when
 from dewtui.secrets.requests import RotationRequest
-from dewtui.secrets.pane import SecretPane
 from dewtui.secrets.rotation_form import rotation_text
+from dewtui.secrets.table import pending
+from dewtui.shell.fmt import when
+from dewtui.widgets.detail import DetailPane
 from engine.catalog import DEFAULT_ALPHABET
 
 
@@ -43,7 +44,7 @@ def rotation_info(secret, config) -> str:
     return text
 
 
-class SecretRotationPane(SecretPane):
+class SecretRotationPane(DetailPane):
     BINDINGS = [
         Binding("c", "configure", "Configure rotation"),
         Binding("R", "rotate", "Rotate now", key_display="R"),
@@ -51,7 +52,7 @@ class SecretRotationPane(SecretPane):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="rotation-note", classes="note")
-        yield Static(rotation_info(self.secret, self.config), id="rotation-info")
+        yield Static(rotation_info(self.item, self.config), id="rotation-info")
         with Horizontal(classes="buttons"):
             yield Button("Configure…", variant="primary", id="rotation-configure")
             yield Button("Rotate now", variant="warning", id="rotation-now")
@@ -63,17 +64,17 @@ class SecretRotationPane(SecretPane):
     def on_mount(self) -> None:
         self._fill()
 
-    def show_secret(self, secret) -> None:
-        super().show_secret(secret)
+    def show_item(self, secret) -> None:
+        super().show_item(secret)
         self._fill()
 
     def _fill(self) -> None:
-        self.query_one("#rotation-info", Static).update(rotation_info(self.secret, self.config))
+        self.query_one("#rotation-info", Static).update(rotation_info(self.item, self.config))
         self.query_one("#rotation-note", Label).update(
-            "Pending deletion: rotation is paused and cannot change." if self.pending else
+            "Pending deletion: rotation is paused and cannot change." if pending(self.item) else
             "Each rotation adds a generated version that becomes SYSCURRENT and raises SECRET_ROTATED.")
         for wid in ("#rotation-configure", "#rotation-now"):
-            self.query_one(wid, Button).disabled = self.pending
+            self.query_one(wid, Button).disabled = pending(self.item)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -81,29 +82,29 @@ class SecretRotationPane(SecretPane):
 
     def action_configure(self) -> None:
         from dewtui.secrets.rotation_dialog import RotationDialog
-        if self.pending:
+        if pending(self.item):
             return
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
 
         def go(req: RotationRequest | None) -> None:
             if req is not None:
                 text = f"Rotation every {req.rotation_period}" if req.enabled else "Automatic rotation off"
                 self.call_engine(lambda: csms.configure_rotation(name, **req.kwargs()), label="configure rotation",
-                                 success=text, done=lambda _s: self.secret_changed())
+                                 success=text, done=lambda _s: self.item_changed())
 
         self.app.push_screen(RotationDialog(name, self.config), go)
 
     def action_rotate(self) -> None:
         from dewtui.widgets.confirm import ConfirmDialog
-        if self.pending:
+        if pending(self.item):
             return
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
 
         def go(ok: bool | None) -> None:
             if ok:
                 self.call_engine(lambda: csms.rotate_secret(name), label="rotate secret",
                                  success=lambda r: f"Rotated {name}: {r.version_id} is SYSCURRENT",
-                                 done=lambda _r: self.secret_changed())
+                                 done=lambda _r: self.item_changed())
 
         self.app.push_screen(ConfirmDialog("Rotate now", f"Add a generated version to {name}? It becomes "
                                            "SYSCURRENT: applications reading SYSCURRENT get the new value.",

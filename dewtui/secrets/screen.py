@@ -13,12 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
-from dewtui.shell.jump import JumpProvider
-from dewtui.widgets.paged_list import PagedListScreen, fill_select
 from dewtui.secrets.actions import (ask_cancel_deletion, ask_delete, ask_download, ask_restore,
-                                           create_secret_flow, key_aliases)
+                                    create_secret_flow, key_aliases)
 from dewtui.secrets.requests import SecretQuery
 from dewtui.secrets.table import STATE_LABEL, SecretTable
+from dewtui.shell.jump import JumpProvider
+from dewtui.widgets.paged_list import PagedListScreen, fill_select
 from dewtui.widgets.paged_table import page_status
 
 

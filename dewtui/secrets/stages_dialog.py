@@ -8,12 +8,11 @@ deletion (the engine refuses with CSMS.0105 anyway). Returns a `StageRequest`, o
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dewtui.secrets.requests import StageRequest
+from dewtui.widgets.form import FormDialog
 from engine.catalog import BUILTIN_STAGES, STAGE_RE
 
 
@@ -27,8 +26,8 @@ def overview(versions) -> str:
     return "[dim]Stages of this secret[/]\n" + ("\n".join(rows) if rows else "  (none)")
 
 
-class StagesDialog(ModalScreen[StageRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+class StagesDialog(FormDialog[StageRequest]):
+    """Add a new stage to the version (enter or Add), move a stage here, or delete one."""
 
     def __init__(self, secret_name: str, version, versions, max_stages: int = 12) -> None:
         super().__init__()
@@ -71,26 +70,24 @@ class StagesDialog(ModalScreen[StageRequest | None]):
     def _error(self, text: str) -> None:
         self.query_one("#stage-error", Label).update(f"• {text}" if text else "")
 
-    def _add(self) -> None:
+    def request(self) -> StageRequest | None:
+        """The new stage typed, put on this version."""
         name = self.query_one("#stage-new", Input).value.strip()
         if not STAGE_RE.match(name):
             self._error("a stage name is 1-64 of letters, digits, _ -")
         elif name in stage_map(self.versions):
             self._error(f"{name} exists: use Move here to put it on {self.version.id}")
         else:
-            self.dismiss(StageRequest("set", name, self.version.id))
+            return StageRequest("set", name, self.version.id)
+        return None
 
     def _picked(self, select_id: str) -> str | None:
         value = self.query_one(select_id, Select).value
         return value if isinstance(value, str) else None
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._add()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        bid = event.button.id
+    def on_other_button(self, bid: str | None) -> None:
         if bid == "stage-add":
-            self._add()
+            self.action_submit()
         elif bid == "stage-move":
             stage = self._picked("#stage-move-pick")
             if stage:
@@ -104,7 +101,4 @@ class StagesDialog(ModalScreen[StageRequest | None]):
             else:
                 self._error("choose the stage to delete")
         else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            self.action_cancel()

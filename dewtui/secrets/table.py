@@ -19,6 +19,16 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+def pending(secret) -> bool:
+    """Pending deletion: the secret's values and metadata are frozen until it is undeleted."""
+    return secret.state == "PENDING_DELETE"
+
+
+def key_alias(pane, key_id: str) -> str:
+    """A KMS key's alias as the secret detail screen resolved it (its id's start until then)."""
+    return getattr(pane.screen, "aliases", {}).get(key_id, key_id[:8])
+
+
 def state_text(state: str) -> Text:
     return Text(STATE_LABEL.get(state, state), style=STATE_STYLE.get(state, ""))
 

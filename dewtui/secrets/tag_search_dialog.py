@@ -6,18 +6,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from dewtui.secrets.kv_editor import KvEditor
+from dewtui.widgets.form import FormDialog
 from engine import DewError
 from engine.catalog import normalize_tags
 
 Pairs = tuple[tuple[str, str], ...]
 
 
-class TagSearchDialog(ModalScreen[Pairs | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "search", "Search")]
+class TagSearchDialog(FormDialog[Pairs]):
+    """Returns the tag pairs to search for; Reset returns none (every secret)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Search")]
 
     def __init__(self, pairs: Pairs = (), max_pairs: int = 20) -> None:
         super().__init__()
@@ -39,24 +41,14 @@ class TagSearchDialog(ModalScreen[Pairs | None]):
     def on_mount(self) -> None:
         self.query(".kv-key").first().focus()
 
-    def action_search(self) -> None:
+    def request(self) -> Pairs | None:
         try:
             pairs = normalize_tags(self.query_one(KvEditor).pairs(), "CSMS")
         except DewError as e:
             self.query_one("#errors", Static).update(f"• {e.message}")
-            return
-        self.dismiss(tuple(pairs))
+            return None
+        return tuple(pairs)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_search()
-        elif event.button.id == "reset":
+    def on_other_button(self, button_id: str | None) -> None:
+        if button_id == "reset":
             self.dismiss(())
-        elif event.button.id == "cancel":
-            self.dismiss(None)
-
-    def on_input_submitted(self, event) -> None:
-        self.action_search()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Select, TextArea
 
-from dewtui.secrets.requests import SecretValue
 from dewtui.secrets.kv_editor import KvEditor
+from dewtui.secrets.requests import SecretValue
 from engine import DewError
 from engine.catalog import encode_value
 

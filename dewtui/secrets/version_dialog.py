@@ -8,17 +8,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from dewtui.secrets.expiry_dialog import PLACEHOLDER
-from dewtui.shell.fmt import parse_utc
 from dewtui.secrets.requests import AddVersionRequest
 from dewtui.secrets.value_editor import ValueEditor
+from dewtui.shell.fmt import parse_utc
+from dewtui.widgets.form import FormDialog
 
 
-class AddVersionDialog(ModalScreen[AddVersionRequest | None]):
+class AddVersionDialog(FormDialog[AddVersionRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Add version")]
+    SUBMIT_ON_ENTER = False  # enter moves between the value's fields; ctrl+s or Add submits
 
     def __init__(self, secret_name: str, kind: str = "text") -> None:
         super().__init__()
@@ -43,7 +44,7 @@ class AddVersionDialog(ModalScreen[AddVersionRequest | None]):
         target = "#value-text" if editor.kind == "text" else ".kv-key"
         editor.query(target).first().focus()
 
-    def action_submit(self) -> None:
+    def request(self) -> AddVersionRequest | None:
         editor = self.query_one(ValueEditor)
         errors = []
         problem = editor.problem()
@@ -55,14 +56,4 @@ class AddVersionDialog(ModalScreen[AddVersionRequest | None]):
         except ValueError as e:
             errors.append(str(e))
         self.query_one("#errors", Static).update("\n".join(f"• {m}" for m in errors))
-        if not errors:
-            self.dismiss(AddVersionRequest(editor.value(), expire))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        elif event.button.id == "cancel":
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return None if errors else AddVersionRequest(editor.value(), expire)

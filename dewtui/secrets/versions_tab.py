@@ -14,9 +14,10 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import Button, DataTable, Label
 
-from dewtui.shell.fmt import clip, when
 from dewtui.secrets.requests import AddVersionRequest, ExpiryRequest, StageRequest
-from dewtui.secrets.pane import SecretPane
+from dewtui.secrets.table import key_alias, pending
+from dewtui.shell.fmt import clip, when
+from dewtui.widgets.detail import DetailPane
 from engine.catalog import BUILTIN_STAGES
 
 
@@ -29,7 +30,7 @@ def stages_text(stages) -> Text:
     return text if stages else Text("—", style="dim")
 
 
-class SecretVersionsPane(SecretPane):
+class SecretVersionsPane(DetailPane):
     BINDINGS = [
         Binding("a", "add", "Add version"),
         Binding("v", "view", "View value", tooltip="masked until revealed"),
@@ -58,8 +59,8 @@ class SecretVersionsPane(SecretPane):
     def versions(self) -> list:
         return list(getattr(self.screen, "versions", None) or [])
 
-    def show_secret(self, secret) -> None:
-        super().show_secret(secret)
+    def show_item(self, secret) -> None:
+        super().show_item(secret)
         self._fill()
 
     def _fill(self) -> None:
@@ -68,16 +69,16 @@ class SecretVersionsPane(SecretPane):
         table.clear()
         for v in self.versions:
             table.add_row(v.id, stages_text(v.version_stages), when(v.create_time), when(v.expire_time),
-                          clip(self.key_alias(v.kms_key_id), 24), key=v.id)
+                          clip(key_alias(self, v.kms_key_id), 24), key=v.id)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         n, cap = len(self.versions), self.engine.settings.versions_per_secret
         self.query_one("#versions-note", Label).update(
-            "Pending deletion: values cannot be read and versions cannot change." if self.pending else
+            "Pending deletion: values cannot be read and versions cannot change." if pending(self.item) else
             f"{n} of {cap} versions. When a new one would exceed {cap}, the oldest version without a "
             "stage is dropped.")
         for wid in ("#version-add", "#version-view", "#version-stages", "#version-expiry"):
-            self.query_one(wid, Button).disabled = self.pending
+            self.query_one(wid, Button).disabled = pending(self.item)
 
     def selected(self):
         table = self.query_one("#versions-table", DataTable)
@@ -98,45 +99,45 @@ class SecretVersionsPane(SecretPane):
     # --- actions --------------------------------------------------------------------------
     def action_add(self) -> None:
         from dewtui.secrets.version_dialog import AddVersionDialog
-        if self.pending:
+        if pending(self.item):
             return
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
 
         def go(req: AddVersionRequest | None) -> None:
             if req is not None:
                 self.call_engine(lambda: csms.create_secret_version(
                     name, secret_string=req.value.secret_string(), expire_time=req.expire_time),
                     label="add version", success=lambda v: f"Added version {v.id} (SYSCURRENT)",
-                    done=lambda _v: self.secret_changed())
+                    done=lambda _v: self.item_changed())
 
         self.app.push_screen(AddVersionDialog(name), go)
 
     def action_view(self) -> None:
         from dewtui.secrets.value_dialog import SecretValueDialog
         version = self.selected()
-        if version is None or self.pending:
+        if version is None or pending(self.item):
             return
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
         self.call_engine(lambda: csms.show_secret_version(name, version.id), label="read value",
                          done=lambda value: self.app.push_screen(SecretValueDialog(value)))
 
     def action_stages(self) -> None:
         from dewtui.secrets.stages_dialog import StagesDialog
         version = self.selected()
-        if version is None or self.pending:
+        if version is None or pending(self.item):
             return
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
 
         def go(req: StageRequest | None) -> None:
             if req is None:
                 return
             if req.action == "delete":
                 self.call_engine(lambda: csms.delete_secret_stage(name, req.stage), label="delete stage",
-                                 success=f"Deleted stage {req.stage}", done=lambda _r: self.secret_changed())
+                                 success=f"Deleted stage {req.stage}", done=lambda _r: self.item_changed())
             else:
                 self.call_engine(lambda: csms.update_secret_stage(name, req.stage, req.version_id),
                                  label="set stage", success=f"Stage {req.stage} is on {req.version_id}",
-                                 done=lambda _r: self.secret_changed())
+                                 done=lambda _r: self.item_changed())
 
         self.app.push_screen(StagesDialog(name, version, self.versions,
                                           self.engine.settings.stages_per_secret), go)
@@ -144,15 +145,15 @@ class SecretVersionsPane(SecretPane):
     def action_expiry(self) -> None:
         from dewtui.secrets.expiry_dialog import ExpiryDialog
         version = self.selected()
-        if version is None or self.pending:
+        if version is None or pending(self.item):
             return
-        csms, name = self.engine.csms, self.secret.name
+        csms, name = self.engine.csms, self.item.name
 
         def go(req: ExpiryRequest | None) -> None:
             if req is not None:
                 text = f"{req.version_id} expires {when(req.expire_time)}" if req.expire_time else \
                     f"{req.version_id} never expires"
                 self.call_engine(lambda: csms.update_version(name, req.version_id, req.expire_time),
-                                 label="edit expiry", success=text, done=lambda _r: self.secret_changed())
+                                 label="edit expiry", success=text, done=lambda _r: self.item_changed())
 
         self.app.push_screen(ExpiryDialog(name, version), go)

@@ -1,20 +1,35 @@
-"""The dewtui App: one mode per area, global bindings, help, command palette, unseal.
+"""The dewtui App: its session state, one mode per area, global bindings, help, palette, unseal.
 
-Kept small on purpose: areas live in `dewtui.shell.areas` (one line each), screens in
-`dewtui.screens`, dialogs in `dewtui.dialogs`, the engine road in `dewtui.shell.bridge`.
-`DewApp(engine=...)` lets tests pass their own Engine; `run_tui(home)` opens the real one.
+The app declares what it holds and is the only one to change it: `engine` (what every screen
+calls, acting as `principal`), `principal` and `unread` (both shown in the header), the
+engine it was opened with (`root_engine`, the local administrator), and the two helpers it
+owns and starts and stops with itself: the inbox watcher (unread count, arrival toasts) and
+the scheduler bridge (due work while the TUI is open, opt-in). Switching user goes through
+`act_as()`, which tells the visible screens with a `PrincipalChanged` message; they reload
+what they show as the new user.
+
+Areas live in `dewtui.shell.areas` (one line each), the engine road in
+`dewtui.shell.bridge`. `DewApp(engine=...)` lets tests pass their own Engine;
+`run_tui(home)` opens the real one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive, var
+from textual.screen import ModalScreen
 
+from dewtui.events.inbox_watch import InboxWatch
 from dewtui.shell.areas import AREAS, DEFAULT_AREA
 from dewtui.shell.bridge import EngineBridge
 from dewtui.shell.commands import ActionsProvider
+from dewtui.shell.scheduler_bridge import SchedulerBridge
 from engine import DewError, Engine
+from engine.catalog import DueReport
 
 PACKAGE = Path(__file__).parent.parent
 # The style cascade, in this order: the shared look of dialogs and fields, then each area's
@@ -27,7 +42,7 @@ GLOBAL_BINDINGS: list[Binding] = [
     Binding("ctrl+p", "command_palette", "Commands", show=False),
     Binding("q", "quit", "Quit", tooltip="leave dewtui"),
     Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-    Binding("ctrl+u", "act_as", "Act as user…", show=False, tooltip="switch the acting principal"),  # issue 3
+    Binding("ctrl+u", "act_as", "Act as user…", show=False, tooltip="switch the acting principal"),
 ] + [Binding(a.key, f"switch_mode('{a.id}')", f"Go to {a.title}", show=False, tooltip=f"the {a.title} area")
      for a in AREAS]
 
@@ -49,12 +64,30 @@ class DewApp(EngineBridge, App):
     MODES = {a.id: a.screen for a in AREAS}
     COMMANDS = App.COMMANDS | {ActionsProvider} | {p for a in AREAS for p in a.providers}
 
+    engine: var[Engine] = var(None, init=False)  # type: ignore[arg-type]  # what screens call
+    principal: reactive[str] = reactive("", init=False)  # the acting user's name
+    unread: reactive[int | None] = reactive(None, init=False)  # unread notifications; None = not counted yet
+
+    @dataclass
+    class PrincipalChanged(Message):
+        """The app acts as another user now: the visible screens reload as that user."""
+        principal: str
+
+    @dataclass
+    class DueWorkDone(Message):
+        """A scheduler pass did something: the visible screens reload."""
+        report: DueReport
+
     def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False) -> None:
         super().__init__()
+        self.root_engine = engine  # the engine the app was opened with (the local administrator)
         self.engine = engine
-        self._location = location
-        self._scheduler = scheduler  # issue 3: opt-in, so tests stay deterministic
+        self.location = location if location is not None else data_location(engine)
+        self.scheduler_wanted = scheduler  # opt-in, so tests stay deterministic
+        self.inbox_watch = InboxWatch(self)
+        self.scheduler_bridge: SchedulerBridge | None = None
 
+    # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
         if self.engine.sealed:
             from dewtui.shell.unseal import UnsealDialog
@@ -63,15 +96,16 @@ class DewApp(EngineBridge, App):
             self._start()
 
     def _start(self) -> None:
-        p = self.engine.principal
-        location = self._location if self._location is not None else data_location(self.engine)
-        self.sub_title = f"{p.name} · {location}"
+        self.principal = self.engine.principal.name
+        self._show_header()
         self.switch_mode(DEFAULT_AREA)
-        from dewtui.events.inbox_watch import InboxWatch  # issue 5: header unread count, arrival toasts
-        InboxWatch.start(self)
-        if self._scheduler:  # issue 3: due work while the TUI is open
-            from dewtui.shell.scheduler_bridge import SchedulerBridge
-            SchedulerBridge.start(self)
+        self.inbox_watch.start()
+        if self.scheduler_wanted:
+            self.start_scheduler()
+
+    def on_unmount(self) -> None:
+        self.inbox_watch.stop()
+        self.stop_scheduler()
 
     def _unseal(self, passphrase: str | None) -> None:
         if passphrase is None:
@@ -85,13 +119,61 @@ class DewApp(EngineBridge, App):
         self.call_engine(lambda: self.engine.unseal(passphrase), done=lambda _r: self._start(),
                          failed=retry, success="Unsealed", label="unseal")
 
-    def action_act_as(self) -> None:  # issue 3: the principal switcher
+    # --- the session: who acts, what the header says ----------------------------------
+    def act_as(self, view: Engine) -> None:
+        """Make `view` (the root engine as some user) the engine every screen calls."""
+        self.engine = view
+        self.unread = None  # counted again for the new user
+        self.principal = view.principal.name
+        self.inbox_watch.restart()
+        self._tell_visible(self.PrincipalChanged(self.principal))
+
+    def watch_principal(self) -> None:
+        self._show_header()
+
+    def watch_unread(self) -> None:
+        self._show_header()
+
+    def _show_header(self) -> None:
+        base = f"{self.principal} · {self.location}"
+        self.sub_title = f"{base} · ✉ {self.unread} unread" if self.unread else base
+
+    def on_inbox_watch_counted(self, message: InboxWatch.Counted) -> None:
+        self.unread = message.unread
+
+    def refresh_unread(self) -> None:
+        """Count the unread notifications now (after marking some read)."""
+        self.inbox_watch.poll()
+
+    def _tell_visible(self, message: Message) -> None:
+        """Post `message` to every visible screen: the top one and those under modal dialogs."""
+        for screen in reversed(self.screen_stack):
+            screen.post_message(message)
+            if not isinstance(screen, ModalScreen):
+                break
+
+    # --- the scheduler -----------------------------------------------------------------
+    def start_scheduler(self, interval: float | None = None, run_now: bool = False) -> SchedulerBridge:
+        """Run due work on an interval while the app is open (stopped on exit)."""
+        self.stop_scheduler()
+        self.scheduler_bridge = SchedulerBridge(self, self.root_engine, interval)
+        self.scheduler_bridge.launch(run_now=run_now)
+        return self.scheduler_bridge
+
+    def stop_scheduler(self) -> None:
+        """Stop the scheduler, waiting for a running pass (it never waits on the UI)."""
+        if self.scheduler_bridge is not None:
+            self.scheduler_bridge.shutdown()
+            self.scheduler_bridge = None
+
+    def on_scheduler_bridge_pass_done(self, message: SchedulerBridge.PassDone) -> None:
+        if not self.engine.sealed:
+            self._tell_visible(self.DueWorkDone(message.report))
+
+    # --- actions -----------------------------------------------------------------------
+    def action_act_as(self) -> None:
         from dewtui.iam.switch import act_as_flow
         act_as_flow(self)
-
-    def on_unmount(self) -> None:
-        from dewtui.shell.scheduler_bridge import SchedulerBridge
-        SchedulerBridge.stop(self)
 
     def action_help(self) -> None:
         from dewtui.shell.help import HelpDialog

@@ -1,8 +1,8 @@
-"""The registry of top-level areas (keys now; secrets, events, audit… later).
+"""The registry of top-level areas: keys, secrets, events, notifications, audit.
 
-Adding an area is one screen module plus one line in `AREAS`: the app turns each entry into
-a mode (`App.MODES`), a global binding (its digit) that switches to it, a command palette
-entry "Go to <title>", and registers the area's own palette providers (jump to an item).
+Adding an area is one folder plus one line in `AREAS`: the app turns each entry into a mode
+(`App.MODES`), a global binding (its digit) that switches to it, a command palette entry
+"Go to <title>", and registers the area's own palette providers (jump to an item).
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from typing import Callable
 from textual.command import Provider
 from textual.screen import Screen
 
+from dewtui.audit.screen import AuditScreen
+from dewtui.events.notifications import NotificationsScreen
+from dewtui.events.screen import EventsScreen
 from dewtui.keys.screen import KeyJumpProvider, KeysScreen
 from dewtui.secrets.screen import SecretJumpProvider, SecretsScreen
-from dewtui.events.screen import EventsScreen
-from dewtui.events.notifications import NotificationsScreen
-from dewtui.audit.screen import AuditScreen
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Palette "Go to <noun> <name>" entries, searched in the database (never the whole list).
 
 Keys and secrets both offer them; what differs is only how items are fetched, named and
-opened, so a subclass says those three things and this class does the palette's part.
+opened, so a subclass says those three things and this class does the palette's part. The
+search runs on the one road to the engine (`App.call_engine`, a thread worker); a refusal
+just offers nothing (no toast while typing).
 """
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from typing import Any, Iterable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from engine import DewError
 
 
 class JumpProvider(Provider):
@@ -38,10 +39,16 @@ class JumpProvider(Provider):
         engine = self.app.engine  # type: ignore[attr-defined]
         if engine.sealed:
             return ()
-        try:
-            return await asyncio.to_thread(lambda: list(self.fetch(engine, search)))
-        except DewError:
-            return ()
+        found: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        def settle(items) -> None:
+            if not found.done():
+                found.set_result(items)
+
+        self.app.call_engine(lambda: list(self.fetch(engine, search)), quiet=True,  # type: ignore[attr-defined]
+                             group=f"palette-{self.NOUN}", label=f"palette: find {self.NOUN}",
+                             done=settle, failed=lambda _err: settle(()))
+        return await found
 
     def _go(self, item):
         return lambda: self.open(item)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from dewtui.widgets.form import FormDialog
 
-class UnsealDialog(ModalScreen[str | None]):
+
+class UnsealDialog(FormDialog[str]):
     """Returns the passphrase typed, or None to quit."""
 
     BINDINGS = [Binding("escape", "cancel", "Quit")]
@@ -22,19 +23,5 @@ class UnsealDialog(ModalScreen[str | None]):
                 yield Button("Unseal", variant="primary", id="ok")
                 yield Button("Quit", id="cancel")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
-        value = self.query_one("#passphrase", Input).value
-        if value:
-            self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def request(self) -> str | None:
+        return self.query_one("#passphrase", Input).value or None

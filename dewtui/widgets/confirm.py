@@ -4,12 +4,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from dewtui.widgets.form import FormDialog
 
-class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", "Cancel"), Binding("y", "yes", "Yes")]
+
+class ConfirmDialog(FormDialog[bool]):
+    """Returns True when confirmed (OK or `y`), None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "submit", "Yes")]
 
     def __init__(self, title: str, text: str, ok: str = "OK") -> None:
         super().__init__()
@@ -23,11 +26,5 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.ok, variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "ok")
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
+    def request(self) -> bool:
+        return True

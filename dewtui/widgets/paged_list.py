@@ -14,8 +14,8 @@ from typing import Any
 
 from textual.widgets import Select
 
-from dewtui.widgets.screen import DewScreen
 from dewtui.widgets.paged_table import PagedTable, next_offset
+from dewtui.widgets.screen import DewScreen
 
 
 class PagedListScreen(DewScreen):
@@ -28,6 +28,9 @@ class PagedListScreen(DewScreen):
 
     def reload(self, cursor: str = "keep") -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def reload_shown(self) -> None:
+        self.reload()
 
     def page_landed(self, shown: int, total: int) -> bool:
         """Record a loaded page; False (and the last page asked for) when it came back empty
