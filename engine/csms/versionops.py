@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from engine.csms.results import SecretVersionValue, Stage, VersionMetadata
 from engine.csms.rows import SecretBase, fire, load_secret, version_metadata
-from engine.csms.rules import check_expire_time, check_stage_list, check_stage_name, encode_value
+from engine.csms.rules import SYSCURRENT, check_expire_time, check_stage_list, check_stage_name, encode_value
 from engine.csms.stages import delete_stage, find_stage, move_stage, stages_by_version
 from engine.csms.versions import add_version, load_version, open_value
 from engine.errors import DewError
@@ -49,10 +49,12 @@ class SecretVersions(SecretBase):
         """Metadata and value of a version (`latest` = SYSCURRENT)."""
         with self._on_secret("showSecretVersion", name, "csms:secret:getVersion",
                              {"version_id": version_id}, frozen_when_pending="reading values") as (call, row):
-            v = load_version(call.s, row, version_id)
+            staged = stages_by_version(call.s, row.secret_id)  # read once: `latest` and the metadata
+            current = [vid for vid, names in staged.items() if SYSCURRENT in names]
+            v = load_version(call.s, row, current[0] if version_id == "latest" and current else version_id)
             plain = open_value(call, row, v)
             call.response = {"version_id": v.version_id}
-            meta = version_metadata(call.s, row, v)
+            meta = version_metadata(call.s, row, v, staged)
             if v.value_kind == "binary":
                 return SecretVersionValue(meta, secret_binary=plain)
             return SecretVersionValue(meta, secret_string=plain.decode("utf-8"))

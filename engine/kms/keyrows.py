@@ -13,10 +13,10 @@ from engine.models.kms import Cmk, KeyTag, KeyVersion
 def load_key(s: Session, key_id: object, db=None) -> Cmk:
     """The key row or KMS.0207. Keys of any account: the permission check decides access."""
     check_key_id(key_id)
-    stmt = select(Cmk).where(Cmk.key_id == key_id)
-    if db is not None:
-        stmt = db.for_update(stmt)
-    row = s.exec(stmt).first()
+    if db is None:  # a key this transaction already loaded (its MAC checked) is not read again
+        row = s.get(Cmk, key_id)
+    else:
+        row = s.exec(db.for_update(select(Cmk).where(Cmk.key_id == key_id))).first()
     if row is None:
         raise DewError(NO_KEY, f"key {key_id} does not exist", 404)
     return row
