@@ -30,7 +30,13 @@ check: $(STAMP)
 fuzz: $(STAMP)
 	DEW_FUZZ=deep $(PY) -m pytest -q -n 2 tests/fuzz
 
-bench: $(STAMP)
+# the baselines need moto and boto3: installed for `make bench` only, never for `make run`
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks
 
 clean:

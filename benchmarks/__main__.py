@@ -1,4 +1,7 @@
-"""`make bench`: performance figures as ratios against a baseline measured in the same run.
+"""`make bench`: one table of performance figures, each with its baseline measured in the same
+run: the hot operations against moto's in-memory KMS / Secrets Manager and against a raw
+sqlite3 INSERT + COMMIT (synchronous=FULL), with statements per call; what grows with the
+data (run_due with nothing due, the quota check, list pages) against the same at 100 rows.
 
 Absolute times vary with the machine; ratios do not (much). Each figure says what it
 compares. Nothing here asserts a time: the test suite never does.
@@ -10,8 +13,6 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from engine import Engine, FrozenClock, SeededRng
 from engine.kms.states import KeyState
@@ -39,23 +40,6 @@ def _bulk_keys(eng: Engine, n: int, prefix: str) -> None:
                       creation_date=now - timedelta(minutes=i)))
 
 
-def bench_listing(tmp: Path) -> list[str]:
-    out = []
-    small = Engine.open(home=tmp / "small", clock=FrozenClock(), rng=SeededRng(1))
-    big = Engine.open(home=tmp / "big", clock=FrozenClock(), rng=SeededRng(1))
-    _bulk_keys(small, 100, "aaaa")
-    _bulk_keys(big, 10_000, "aaaa")
-    for label, kwargs in [("first page", {}), ("filtered page", {"key_state": KeyState.DISABLED, "search": "-00"}),
-                          ("last page", {"offset": 9_950})]:
-        base = _median(lambda: small.kms.list_keys(limit=50, **{k: v for k, v in kwargs.items() if k != "offset"}))
-        cur = _median(lambda: big.kms.list_keys(limit=50, **kwargs))
-        out.append(f"list_keys {label}: 10,000 keys vs 100 keys = {cur / base:.2f}x "
-                   f"({cur * 1000:.2f} ms vs {base * 1000:.2f} ms)")
-    small.close()
-    big.close()
-    return out
-
-
 def _bulk_secrets(eng: Engine, n: int) -> None:
     now = eng.now()
     with eng.context.db.session() as s:
@@ -65,7 +49,54 @@ def _bulk_secrets(eng: Engine, n: int) -> None:
                          create_time=now - timedelta(minutes=i)))
 
 
-def bench_secret_listing(tmp: Path) -> list[str]:
+HEADER = ("operation", "engine ms", "moto ms", "x moto", "floor ms", "% floor",
+          "at 100 ms", "/ at 100", "statements")
+
+
+def as_row(cells: dict[str, str]) -> tuple[str, ...]:
+    return tuple(cells.get(h, "-") for h in HEADER)
+
+
+def growth_rows(lines: list[tuple[str, float, float]]) -> list[tuple[str, ...]]:
+    return [as_row({"operation": label, "engine ms": f"{big * 1e3:.2f}", "at 100 ms": f"{small * 1e3:.2f}",
+                    "/ at 100": f"{big / small:.2f}x"}) for label, big, small in lines]
+
+
+def main() -> None:
+    """One table: the hot operations against moto and the raw durable-write floor (same run,
+    interleaved rounds), then what grows with the data against the same at 100 rows."""
+    from benchmarks.due_work import scale_rows
+    from benchmarks.hot_path import hot_rows, table
+
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        rows = [as_row(dict(zip(("operation", "engine ms", "moto ms", "x moto", "floor ms", "% floor",
+                                 "statements"), r))) for r in hot_rows(tmp, 100, 7)]
+        for label, big, small, ratio in scale_rows(tmp):
+            rows.append(as_row({"operation": f"{label} (100,000 keys + secrets)", "engine ms": big,
+                                "at 100 ms": small, "/ at 100": ratio}))
+        rows += growth_rows([(f"list_keys {x} (10,000 keys)", b, s) for x, b, s in _listing(tmp)])
+        rows += growth_rows(_secret_listing(tmp))
+        print(table(rows, HEADER))
+
+
+def _listing(tmp: Path) -> list[tuple[str, float, float]]:
+    out = []
+    small = Engine.open(home=tmp / "small", clock=FrozenClock(), rng=SeededRng(1))
+    big = Engine.open(home=tmp / "big", clock=FrozenClock(), rng=SeededRng(1))
+    _bulk_keys(small, 100, "aaaa")
+    _bulk_keys(big, 10_000, "aaaa")
+    for label, kwargs in [("first page", {}), ("filtered page", {"key_state": KeyState.DISABLED, "search": "-00"}),
+                          ("last page", {"offset": 9_950})]:
+        base = _median(lambda: small.kms.list_keys(limit=50, **{k: v for k, v in kwargs.items() if k != "offset"}))
+        cur = _median(lambda: big.kms.list_keys(limit=50, **kwargs))
+        out.append((label, cur, base))
+    small.close()
+    big.close()
+    return out
+
+
+def _secret_listing(tmp: Path) -> list[tuple[str, float, float]]:
     small = Engine.open(home=tmp / "s-small", clock=FrozenClock(), rng=SeededRng(1))
     big = Engine.open(home=tmp / "s-big", clock=FrozenClock(), rng=SeededRng(1))
     _bulk_secrets(small, 100)
@@ -74,35 +105,7 @@ def bench_secret_listing(tmp: Path) -> list[str]:
     cur = _median(lambda: big.csms.list_secrets(limit=50))
     small.close()
     big.close()
-    return [f"list_secrets first page: 10,000 secrets vs 100 secrets = {cur / base:.2f}x "
-            f"({cur * 1000:.2f} ms vs {base * 1000:.2f} ms)"]
-
-
-def bench_crypto(tmp: Path) -> list[str]:
-    eng = Engine.open(home=tmp / "crypto", clock=FrozenClock(), rng=SeededRng(2))
-    key = eng.kms.create_key("bench")
-    aes = AESGCM(AESGCM.generate_key(256))
-    nonce = bytes(12)
-    payload = b"x" * 1024
-    raw = _median(lambda: aes.encrypt(nonce, payload, None), 200)
-    enc = _median(lambda: eng.kms.encrypt_data(key.key_id, payload), 30)
-    ct = eng.kms.encrypt_data(key.key_id, payload).cipher_text
-    dec = _median(lambda: eng.kms.decrypt_data(ct), 30)
-    describe = _median(lambda: eng.kms.describe_key(key.key_id), 30)
-    eng.close()
-    return [
-        f"encrypt_data 1 KiB vs raw AES-GCM 1 KiB = {enc / raw:.0f}x ({enc * 1000:.2f} ms; "
-        "a durable audited transaction per call)",
-        f"decrypt_data vs encrypt_data = {dec / enc:.2f}x",
-        f"encrypt_data vs describe_key (transaction + audit baseline) = {enc / describe:.2f}x",
-    ]
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory() as d:
-        tmp = Path(d)
-        for line in bench_listing(tmp) + bench_secret_listing(tmp) + bench_crypto(tmp):
-            print(line)
+    return [("list_secrets first page (10,000 secrets)", cur, base)]
 
 
 if __name__ == "__main__":
