@@ -1,5 +1,8 @@
 """Writing a trace query's result as a CSV file (the console's Export, ≤ 5000 rows).
 
+As the console (guide 2.3.2), an export holds at most `MAX_ROWS` traces: a query matching
+more writes its newest `MAX_ROWS` and says so (`ExportResult.truncated`).
+
 Cells are safe to open in a spreadsheet:
 - every control character (tab, CR, LF, NUL, ...) and every other line separator inside a
   cell becomes a visible escape (`\\x0d`), so each physical line of the file is one row —
@@ -20,6 +23,7 @@ import io
 import os
 import re
 import stat
+from dataclasses import dataclass
 from typing import Iterable
 
 from engine.audit.query import Trace, iso_ms
@@ -32,6 +36,17 @@ COLUMNS = ("time", "trace_name", "trace_rating", "trace_type", "resource_type", 
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # C0/C1 controls (tab, CR, LF, VT, FF, FS/GS/RS, NEL), line/paragraph separators, surrogates
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: `rows` traces (the newest ones) of the `matched` the query found;
+    `truncated` when the query matched more than an export holds."""
+
+    rows: int
+    matched: int
+    truncated: bool
+
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)

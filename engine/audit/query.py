@@ -18,6 +18,8 @@ from engine.errors import DewError
 from engine.models.core import AuditTrace
 
 RATINGS = ("normal", "warning", "incident")
+TRACE_TYPES = ("ApiCall", "ConsoleAction")  # the console's "Trace Type": a UI action or an API call
+SOURCES = ("tui", "api", "cli", "scheduler")  # the entry point that made the call ("Trace Source")
 MAX_PAGE = 5000
 
 
@@ -53,6 +55,8 @@ class TraceFilter:
     trace_rating: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    trace_type: str | None = None
+    source: str | None = None
 
 
 def bad(message: str) -> DewError:
@@ -75,15 +79,26 @@ def _time(name: str, value: object) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> str | None:
+    """None for no filter (None or ""), else one of `allowed` exactly (CTS.0002 otherwise)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        shown = repr(value)[:64]
+        raise bad(f"invalid {name} {shown}; one of {', '.join(allowed)}")
+    return value
+
+
 def make_filter(trace_name=None, resource_type=None, resource_id=None, resource_name=None,
-                user=None, trace_rating=None, since=None, until=None) -> TraceFilter:
+                user=None, trace_rating=None, since=None, until=None, trace_type=None,
+                source=None) -> TraceFilter:
     """Validated filters; refuses (CTS.0002) what is not a valid value."""
-    rating = _text("trace_rating", trace_rating)
-    if rating is not None and rating not in RATINGS:
-        raise bad(f"invalid trace_rating {rating!r}; one of {', '.join(RATINGS)}")
     f = TraceFilter(_text("trace_name", trace_name), _text("resource_type", resource_type),
                     _text("resource_id", resource_id), _text("resource_name", resource_name),
-                    _text("user", user), rating, _time("since", since), _time("until", until))
+                    _text("user", user), _one_of("trace_rating", trace_rating, RATINGS),
+                    _time("since", since), _time("until", until),
+                    _one_of("trace_type", trace_type, TRACE_TYPES),
+                    _one_of("source", source, SOURCES))
     if f.since and f.until and f.since > f.until:
         raise bad("since must not be after until")
     return f
@@ -116,6 +131,10 @@ def where(stmt: Any, f: TraceFilter, domain_id: str, now: datetime, retention_da
         stmt = stmt.where(AuditTrace.user == f.user)
     if f.trace_rating:
         stmt = stmt.where(AuditTrace.trace_rating == f.trace_rating)
+    if f.trace_type:
+        stmt = stmt.where(AuditTrace.trace_type == f.trace_type)
+    if f.source:
+        stmt = stmt.where(AuditTrace.source == f.source)
     return stmt
 
 

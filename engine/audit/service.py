@@ -5,13 +5,16 @@ Reading the trail (list, count, show, head, verify) is not traced; exporting is
 
 Error codes (CTS-style, the cloud documents none for these local operations):
 - `CTS.0002` (400) an invalid filter, page, export path or saved head (a head is
-  `seq:chain`, seq a whole number ≥ 0 and chain 64 hex digits).
+  `seq:chain`, seq a whole number ≥ 0 and chain 64 hex digits). `trace_type` is `ApiCall`
+  or `ConsoleAction`, `source` one of `tui`, `api`, `cli`, `scheduler`.
 - `CTS.0005` (400) the trace does not exist (or is outside retention / another account).
-- `CTS.0006` (400) the export would have more than 5000 rows: narrow the filters.
 - `CTS.0007` (400) the export file cannot or may not be written: its directory is missing,
   or the target is a symlink, directory, device, FIFO or socket, or another user's file.
 - `CTS.0302` (403) no permission: reading needs `cts:trace:list`, exporting
   `cts:trace:export` (the account administrator has both).
+
+An export holds the newest 5000 matching traces at most; a query matching more is not
+refused: its newest 5000 are written and the result (and the export's trace) says so.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from engine.audit import query
-from engine.audit.export import MAX_ROWS, render, write_private
+from engine.audit.export import MAX_ROWS, ExportResult, render, write_private
 from engine.audit.verify import AuditHead, VerifyResult, current_head, verify_chain
 from engine.errors import DewError
 from engine.iam.decision import decide
@@ -52,11 +55,11 @@ class AuditService(Service):
         return self.ctx.settings.audit_retention_days
 
     def list_traces(self, trace_name=None, resource_type=None, resource_id=None, resource_name=None,
-                    user=None, trace_rating=None, since=None, until=None, limit: int = 50,
-                    offset: int = 0) -> list[query.Trace]:
+                    user=None, trace_rating=None, since=None, until=None, trace_type=None,
+                    source=None, limit: int = 50, offset: int = 0) -> list[query.Trace]:
         """Traces matching every given filter, newest first, paged in the database."""
         f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
-                              trace_rating, since, until)
+                              trace_rating, since, until, trace_type, source)
         limit, offset = query.check_page(limit, offset)
         with self._read() as s:
             self._may(s, "cts:trace:list", "listTraces")
@@ -64,9 +67,10 @@ class AuditService(Service):
                               self._retention(), limit, offset)
 
     def count_traces(self, trace_name=None, resource_type=None, resource_id=None, resource_name=None,
-                     user=None, trace_rating=None, since=None, until=None) -> int:
+                     user=None, trace_rating=None, since=None, until=None, trace_type=None,
+                     source=None) -> int:
         f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
-                              trace_rating, since, until)
+                              trace_rating, since, until, trace_type, source)
         with self._read() as s:
             self._may(s, "cts:trace:list", "listTraces")
             return self._count(s, f)
@@ -91,11 +95,14 @@ class AuditService(Service):
 
     def export_csv(self, path: str, trace_name=None, resource_type=None, resource_id=None,
                    resource_name=None, user=None, trace_rating=None, since=None,
-                   until=None) -> int:
-        """Write the query's result (≤ 5000 traces, newest first) to `path`; returns the row count."""
+                   until=None, trace_type=None, source=None) -> ExportResult:
+        """Write the query's newest traces (at most 5000, newest first) to `path`.
+
+        → `ExportResult(rows, matched, truncated)`: a query matching more than 5000 traces
+        writes the newest 5000 and returns `truncated=True` (recorded in the trace too)."""
         filters = dict(trace_name=trace_name, resource_type=resource_type, resource_id=resource_id,
                        resource_name=resource_name, user=user, trace_rating=trace_rating,
-                       since=since, until=until)
+                       since=since, until=until, trace_type=trace_type, source=source)
         request = {"path": path, **{k: v for k, v in filters.items() if v is not None}}
         with self._call("exportTraces", "cts", request=request) as call:
             self._may(call.s, "cts:trace:export")
@@ -103,16 +110,15 @@ class AuditService(Service):
                 raise DewError("CTS.0002", f"the export path must be a file path of at most "
                                            f"{MAX_PATH} characters, without NUL", 400)
             f = query.make_filter(**filters)
-            n = self._count(call.s, f)
-            if n > MAX_ROWS:
-                raise DewError("CTS.0006", f"the query matches {n} traces; an export holds at most "
-                                           f"{MAX_ROWS}: narrow the filters or the time range", 400)
+            matched = self._count(call.s, f)
             rows = query.page(call.s, f, call.principal.domain_id, call.now, self._retention(),
                               MAX_ROWS, 0)
             target = write_private(path, render(rows), self.ctx.rng.hex_id(8))
             call.resource("", target[-255:])
-            call.response = {"rows": len(rows)}
-            return len(rows)
+            result = ExportResult(rows=len(rows), matched=matched, truncated=matched > len(rows))
+            call.response = {"rows": result.rows, "matched": result.matched,
+                             "truncated": result.truncated}
+            return result
 
     def head(self) -> AuditHead:
         """The newest trace's (seq, chain value): save it to detect removal of the newest traces."""

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from engine import DewError, Engine, SeededRng, Settings
-from engine.audit.export import MAX_ROWS
+from engine.audit.export import MAX_ROWS, ExportResult
 from engine.models.core import AuditTrace
 
 MARKER = b"PLAINTEXT-MARKER-7f3a"
@@ -160,7 +160,7 @@ def test_export_csv_content_mode_and_trace(eng, tmp_path):
     path = tmp_path / "out" / "traces.csv"
     path.parent.mkdir()
     n = eng.audit.export_csv(str(path), trace_name="createKey")
-    assert n == 3
+    assert n == ExportResult(rows=3, matched=3, truncated=False)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     rows = list(csv.DictReader(path.open()))
     assert [r["resource_name"] for r in rows] == ["alpha", "beta-key", "alpha"]
@@ -171,7 +171,7 @@ def test_export_csv_content_mode_and_trace(eng, tmp_path):
                             "resource_name", "code", "user", "source", "trace_id"}
     last = eng.audit.list_traces()[0]
     assert (last.trace_name, last.resource_type, last.trace_rating) == ("exportTraces", "cts", "normal")
-    assert json.loads(last.response) == {"rows": 3}
+    assert json.loads(last.response) == {"rows": 3, "matched": 3, "truncated": False}
     # exporting again replaces the file, still private
     eng.audit.export_csv(str(path), resource_id=b.key_id)
     assert [r["resource_name"] for r in csv.DictReader(path.open())] == ["beta-key"]
@@ -187,32 +187,33 @@ def test_export_neutralises_formulas(eng, tmp_path):
     assert rows[0]["resource_name"] == "'=HYPERLINK(x)"
 
 
-def test_export_over_5000_rows_refused(eng, tmp_path):
-    now = eng.now()
-    with eng.context.db.session() as s:  # bulk rows (chain not needed for the limit)
-        for i in range(MAX_ROWS + 1):
-            s.add(AuditTrace(trace_id=f"bulk-{i}", trace_name="genRandom", resource_type="rng",
-                             trace_rating="normal", code="200", domain_id=eng.principal.domain_id,
-                             user="admin", time=now))
-    path = tmp_path / "big.csv"
-    with pytest.raises(DewError) as ei:
-        eng.audit.export_csv(str(path))
-    assert ei.value.code == "CTS.0006"
-    assert "5000" in ei.value.message and "narrow" in ei.value.message
-    assert not path.exists()
-    refused = eng.audit.list_traces(trace_name="exportTraces")
-    assert [(t.trace_rating, t.code) for t in refused] == [("warning", "CTS.0006")]
-    assert eng.audit.export_csv(str(path), trace_name="exportTraces") == 1  # a narrower query works
-
-def test_export_exactly_5000_rows_allowed(eng, tmp_path):
+def bulk_traces(eng, n):
+    """`n` genRandom traces at once (chain not needed for the limit), oldest first."""
     now = eng.now()
     with eng.context.db.session() as s:
-        for i in range(MAX_ROWS):
+        for i in range(n):
             s.add(AuditTrace(trace_id=f"bulk-{i}", trace_name="genRandom", resource_type="rng",
                              trace_rating="normal", code="200", domain_id=eng.principal.domain_id,
                              user="admin", time=now))
+
+
+def test_export_over_5000_rows_writes_the_newest_5000(eng, tmp_path):
+    bulk_traces(eng, MAX_ROWS + 1)
+    path = tmp_path / "big.csv"
+    result = eng.audit.export_csv(str(path))
+    assert result == ExportResult(rows=MAX_ROWS, matched=MAX_ROWS + 1, truncated=True)
+    ids = [r["trace_id"] for r in csv.DictReader(path.open())]
+    assert ids == [f"bulk-{i}" for i in range(MAX_ROWS, 0, -1)]  # newest first; bulk-0 left out
+    [done] = eng.audit.list_traces(trace_name="exportTraces")
+    assert (done.trace_rating, done.code) == ("normal", "200")
+    assert json.loads(done.response) == {"rows": MAX_ROWS, "matched": MAX_ROWS + 1, "truncated": True}
+
+
+def test_export_exactly_5000_rows_allowed(eng, tmp_path):
+    bulk_traces(eng, MAX_ROWS)
     path = tmp_path / "max.csv"
-    assert eng.audit.export_csv(str(path)) == MAX_ROWS
+    assert eng.audit.export_csv(str(path)) == ExportResult(rows=MAX_ROWS, matched=MAX_ROWS,
+                                                          truncated=False)
     assert len(path.read_text().splitlines()) == MAX_ROWS + 1
 
 

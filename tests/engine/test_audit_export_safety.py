@@ -150,7 +150,7 @@ def test_export_refuses_another_users_file(traced, tmp_path, monkeypatch):
     mine = tmp_path / "mine.csv"  # a regular file of the caller's is replaced, privately
     mine.write_text("old")
     os.chmod(mine, 0o644)
-    assert traced.audit.export_csv(str(mine)) == 2  # createKey and the refused export
+    assert traced.audit.export_csv(str(mine)).rows == 2  # createKey and the refused export
     assert mine.read_text().startswith("time,trace_name")
     assert stat.S_IMODE(os.stat(mine).st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dew", "mine.csv", "theirs.csv"]
