@@ -21,6 +21,9 @@ A topic row from an older database may hold any path in `file`: it is read only 
 topic delivers to a file", and the line goes to the confined path for the topic's name,
 never to the stored path.
 
+A topic's webhook subscriptions get one delivery row each for the record, in the same
+transaction, posted after the commit the same way (`webhooks.py`).
+
 The content never carries a secret value: only ids, names, version id and times.
 """
 from __future__ import annotations
@@ -35,6 +38,7 @@ from sqlmodel import col, select
 
 from engine.events.catalog import BY_NAME, ENABLED, level_of
 from engine.events.topicfile import append_to_topic
+from engine.events.webhooks import queue_webhooks
 from engine.models.csms import SecretVersion
 from engine.models.events import NotificationRecord, SecretEvent, Topic
 
@@ -104,6 +108,8 @@ def fire_secret_event(call: Any, secret: Any, event_type: str, version_id: str =
         notification_content=text, read=False,
         notification_status=PENDING if topic is not None and topic.file else SUCCESS))
     s.flush()
+    if topic is not None:  # its webhook subscriptions: posted after the commit (webhooks.py)
+        queue_webhooks(call, topic.topic_id, record_id)
     return 1
 
 

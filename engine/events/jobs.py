@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 
 from engine.events.fire import PENDING, deliver_committed, fire_secret_event
+from engine.events.webhooks import retry_webhook_deliveries
 from engine.models.csms import Secret, SecretVersion
 from engine.models.events import NotificationRecord, Topic
 from engine.service import Call, anything_due
@@ -99,4 +100,4 @@ def prune_notification_records(engine, now: datetime) -> int:
         return int(result.rowcount or 0)
 
 
-DUE_JOBS: tuple = (fire_version_expiry, retry_file_deliveries, prune_notification_records)
+DUE_JOBS: tuple = (fire_version_expiry, retry_file_deliveries, retry_webhook_deliveries, prune_notification_records)

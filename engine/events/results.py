@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -71,3 +71,33 @@ class NotificationRecordInfo:
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class TopicSubscriptionInfo:
+    """A topic's webhook subscription: where its records are posted. `signing_secret` is
+    set only in what `subscribe_topic` returns (shown once, never stored in the clear)."""
+
+    subscription_id: str
+    topic_id: str
+    topic_name: str
+    endpoint: str
+    protocol: str  # https | http
+    status: str  # ACTIVE
+    created: datetime
+    signing_secret: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class WebhookDeliveryInfo:
+    """One notification record posted (or still to be) to one subscription's endpoint."""
+
+    delivery_id: str
+    record_id: str
+    subscription_id: str
+    endpoint: str
+    status: str  # PENDING | SUCCESS | FAIL
+    attempts: int
+    next_attempt: datetime | None
+    last_attempt: datetime | None
+    last_result: str  # e.g. "HTTP 204", "connection refused"

@@ -2,11 +2,13 @@
 
 Error codes (cloud CSMS codes, cloud-api-notes §3):
 - `CSMS.0002` (400) an invalid value: event or topic name, event types (unknown, none,
-  duplicated), state, topic file; also a name that is already taken.
+  duplicated), state, topic file, webhook endpoint or protocol (endpoints.py); also a name
+  (or a topic's endpoint) that is already taken.
 - `CSMS.0003` (400) the request cannot be done in the current state: deleting an event a
   secret still subscribes to, or a topic an event still notifies.
 - `CSMS.0005` (400) the event, topic or notification record does not exist.
-- `CSMS.0202` (400) the number of events has reached the upper limit (30, a setting).
+- `CSMS.0202` (400) the number of events has reached the upper limit (30, a setting), or a
+  topic's webhook subscriptions theirs (10).
 - `CSMS.0302` (403) no permission (`csms:event:create|get|list|update|delete`).
 
 Events and topics belong to the caller's account (domain). Listings are unaudited reads;
@@ -17,20 +19,25 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from engine.errors import DewError
 from engine.events.catalog import BY_NAME, EVENT_TYPES, NAME_RE, STATES, TARGET_TYPE, ENABLED, DISABLED
+from engine.events.endpoints import check_endpoint, check_protocol, shown_endpoint
 from engine.events.inbox import Inbox
-from engine.events.results import Notification, SecretEventInfo, TopicInfo
+from engine.events.results import (Notification, SecretEventInfo, TopicInfo, TopicSubscriptionInfo,
+                                   WebhookDeliveryInfo)
 from engine.events.topicfile import topic_file_path
+from engine.events.webhooks import ACTIVE, FAIL, PENDING, SECRET_BYTES, secret_aad
 from engine.iam.resources import Resource
 from engine.models.csms import Secret
-from engine.models.events import SecretEvent, Topic
+from engine.models.events import NotificationRecord, SecretEvent, Topic
+from engine.models.webhooks import TopicSubscription, WebhookDelivery
 from engine.service import Service
 
 MAX_TYPES = 12
+MAX_SUBSCRIPTIONS = 10  # webhook endpoints per topic
 
 
 def bad(message: str) -> DewError:
@@ -137,6 +144,11 @@ def subscribers(s: Session, domain: str, event_name: str) -> list[str]:
         Secret.state != "DELETED").order_by(Secret.name)).all())
 
 
+def subscription_info(sub: TopicSubscription, topic: Topic, signing_secret: str = "") -> TopicSubscriptionInfo:
+    return TopicSubscriptionInfo(sub.subscription_id, sub.topic_id, topic.name, sub.endpoint,
+                                 sub.protocol, sub.status, sub.created, signing_secret)
+
+
 def event_info(s: Session, ev: SecretEvent, topic: Topic | None = None, home: Any = None) -> SecretEventInfo:
     topic = topic or s.get(Topic, ev.topic_id)
     return SecretEventInfo(
@@ -211,6 +223,74 @@ class EventsService(Inbox, Service):
                 raise DewError("CSMS.0003", f"topic {name!r} is still used by event(s) "
                                             f"{', '.join(users[:5])}: change or delete them first", 400)
             call.s.delete(row)
+
+    # --- webhook subscriptions of a topic (posting: webhooks.py) -------------------------
+    def subscribe_topic(self, topic: str, endpoint: str, protocol: str = "https") -> TopicSubscriptionInfo:
+        """Post every record of `topic` to `endpoint` too; the result's `signing_secret` is
+        shown only here. Needs `csms:event:update` (and on every event notifying the topic)."""
+        request = {"topic": topic, "endpoint": shown_endpoint(endpoint), "protocol": protocol}
+        with self._call("subscribeTopic", "csms", request=request) as call:
+            call.resource("", topic if isinstance(topic, str) else "")
+            call.authorize("csms:event:update")
+            row = find_topic(call.s, call.principal.domain_id, topic)
+            call.resource(row.topic_id, row.name)
+            authorize_topic_users(call, row, "csms:event:update")
+            url = check_endpoint(endpoint, check_protocol(protocol))
+            existing = call.s.exec(select(TopicSubscription.endpoint)
+                                   .where(TopicSubscription.topic_id == row.topic_id)).all()
+            if url in existing:
+                raise bad("this endpoint is already subscribed to the topic")
+            if len(existing) >= MAX_SUBSCRIPTIONS:
+                raise DewError("CSMS.0202", f"subscription quota reached: {len(existing)} of "
+                                            f"{MAX_SUBSCRIPTIONS} endpoints on topic {row.name!r}", 400)
+            sub_id = self.ctx.rng.uuid()
+            secret = self.ctx.rng.secret_bytes(SECRET_BYTES).hex()
+            sub = TopicSubscription(
+                subscription_id=sub_id, domain_id=row.domain_id, topic_id=row.topic_id, endpoint=url,
+                protocol=protocol, status=ACTIVE, created=call.now,
+                sealed_secret=self.ctx.hsm.seal(secret.encode("utf-8"), *secret_aad(sub_id, row.topic_id, url)))
+            call.s.add(sub)
+            call.s.flush()
+            call.response = {"subscription_id": sub_id, "status": ACTIVE}
+            return subscription_info(sub, row, signing_secret=secret)
+
+    def list_topic_subscriptions(self, topic: str) -> list[TopicSubscriptionInfo]:
+        with self._reading_events("csms:event:list", "listTopicSubscriptions", {"topic": topic}) as s:
+            row = find_topic(s, self.ctx.principal.domain_id, topic)
+            subs = s.exec(select(TopicSubscription).where(TopicSubscription.topic_id == row.topic_id)
+                          .order_by(col(TopicSubscription.created), col(TopicSubscription.subscription_id))).all()
+            return [subscription_info(sub, row) for sub in subs]
+
+    def unsubscribe_topic(self, subscription_id: str) -> None:
+        """Stop posting to a subscription's endpoint; its deliveries still PENDING become FAIL."""
+        with self._call("unsubscribeTopic", "csms", request={"subscription_id": subscription_id}) as call:
+            call.resource(subscription_id, "")
+            call.authorize("csms:event:update")
+            sub = call.s.get(TopicSubscription, subscription_id) if isinstance(subscription_id, str) else None
+            if sub is None or sub.domain_id != call.principal.domain_id:
+                raise DewError("CSMS.0005", f"subscription {subscription_id!r} does not exist", 400)
+            row = call.s.get(Topic, sub.topic_id)
+            if row is not None:
+                call.resource(sub.subscription_id, row.name)
+                authorize_topic_users(call, row, "csms:event:update")
+            call.s.exec(update(WebhookDelivery)
+                        .where(col(WebhookDelivery.subscription_id) == sub.subscription_id,
+                               col(WebhookDelivery.status) == PENDING)
+                        .values(status=FAIL, next_attempt=None, last_result="the subscription was removed"))
+            call.s.delete(sub)
+            call.response = {"subscription_id": sub.subscription_id}
+
+    def list_deliveries(self, record_id: str) -> list[WebhookDeliveryInfo]:
+        """Where a notification record was posted, and how each delivery went."""
+        with self._reading_events("csms:event:list", "listDeliveries", {"record_id": record_id}) as s:
+            r = s.get(NotificationRecord, record_id) if isinstance(record_id, str) else None
+            if r is None or r.domain_id != self.ctx.principal.domain_id:
+                raise DewError("CSMS.0005", f"notification record {record_id!r} does not exist", 400)
+            rows = s.exec(select(WebhookDelivery).where(WebhookDelivery.record_id == record_id)
+                          .order_by(col(WebhookDelivery.created), col(WebhookDelivery.delivery_id))).all()
+            return [WebhookDeliveryInfo(d.delivery_id, d.record_id, d.subscription_id, d.endpoint,
+                                        d.status, d.attempts, d.next_attempt, d.last_attempt,
+                                        d.last_result) for d in rows]
 
     # --- events --------------------------------------------------------------------------
     def create_secret_event(self, name: str, event_types: Any, state: str = ENABLED,
