@@ -1,4 +1,9 @@
-"""Tag rules shared by keys and secrets (SPEC §2 "Tags"): one validator for both."""
+"""Tag rules shared by keys and secrets (SPEC §2 "Tags"): one validator for both.
+
+The alphabets are the guide's tables: a key's tags (table 2-11) take English letters,
+digits, space and `_ - @`; a secret's (table 2-17) also Chinese, so any script's letters
+and digits. Both: key 1-128 characters without leading or trailing space, value 0-255.
+"""
 from __future__ import annotations
 
 import re
@@ -7,8 +12,10 @@ from typing import Any, Iterable, Mapping
 
 from engine.errors import DewError
 
-# letters (any script: CJK allowed), digits, space, _ - @ ; no leading/trailing space
-_TAG_CHARS = re.compile(r"^[\w \-@]*\Z", re.UNICODE)
+KMS_TAG_CHARS = re.compile(r"[A-Za-z0-9 _@-]*")   # English letters, digits, space, _ - @
+CSMS_TAG_CHARS = re.compile(r"[\w \-@]*")        # letters and digits of any script (CJK), ...
+_ALPHABETS = {"KMS": (KMS_TAG_CHARS, "English letters, digits, spaces, _ - @"),
+              "CSMS": (CSMS_TAG_CHARS, "letters (Chinese too), digits, spaces, _ - @")}
 
 
 @dataclass(frozen=True)
@@ -23,19 +30,21 @@ def _bad(code: str, msg: str) -> DewError:
 
 
 def validate_tag(key: str, value: str, family: str = "KMS") -> tuple[str, str]:
+    """(key, value) when valid for `family` ("KMS" keys, "CSMS" secrets), else refuse."""
     kcode, vcode = ("KMS.0406", "KMS.0405") if family == "KMS" else ("CSMS.0002", "CSMS.0002")
+    chars, allowed = _ALPHABETS["KMS" if family == "KMS" else "CSMS"]
     if not isinstance(key, str) or not 1 <= len(key) <= 128:
         raise _bad(kcode, f"tag key must be 1-128 characters, got {len(key) if isinstance(key, str) else key!r}")
     if key != key.strip():
         raise _bad(kcode, f"tag key {key!r} must not start or end with a space")
-    if not _TAG_CHARS.match(key):
-        raise _bad(kcode, f"tag key {key!r} may contain only letters, digits, spaces, _ - @")
+    if not chars.fullmatch(key):
+        raise _bad(kcode, f"tag key {key!r} may contain only {allowed}")
     if value is None:
         value = ""
     if not isinstance(value, str) or len(value) > 255:
         raise _bad(vcode, f"tag value for {key!r} must be at most 255 characters")
-    if not _TAG_CHARS.match(value) or (value and value != value.strip()):
-        raise _bad(vcode, f"tag value for {key!r} may contain only letters, digits, spaces, _ - @ "
+    if not chars.fullmatch(value) or (value and value != value.strip()):
+        raise _bad(vcode, f"tag value for {key!r} may contain only {allowed}, "
                           "and no leading or trailing space")
     return key, value
 

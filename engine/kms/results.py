@@ -48,6 +48,26 @@ class KeyList:
 
 
 @dataclass(frozen=True)
+class ProjectTag:
+    """A tag key in use on the account's keys and every value it has (the cloud's `list_kms_tags`)."""
+    key: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectTags:
+    """One page of the account's tag keys, by key; `total` tag keys in use over all pages."""
+    tags: tuple[ProjectTag, ...]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.offset + len(self.tags) < self.total
+
+
+@dataclass(frozen=True)
 class EncryptResult:
     key_id: str
     cipher_text: str  # base64

@@ -86,6 +86,7 @@ GRANT_OPERATIONS = ("create-datakey", "create-datakey-without-plaintext", "encry
                     "encrypt-data", "decrypt-data")
 PRINCIPAL_TYPES = ("user", "domain")
 GRANT_NAME_RE = re.compile(r"^[a-zA-Z0-9:/_-]{1,255}\Z")
+PROJECT_TAG_PAGE = 1000                            # most tag keys in one page of project tags
 AAD_MAX = 128                                      # bytes of encryption context
 
 
@@ -145,6 +146,15 @@ def check_project_name(name: object) -> str:
     if not isinstance(name, str) or not PROJECT_RE.match(name):
         raise bad(f"invalid enterprise project name {name!r}: 1-64 of letters, digits, _ -")
     return name
+
+
+def check_tag_page(limit: object, offset: object) -> tuple[int, int]:
+    """A page of project tags: limit 1-PROJECT_TAG_PAGE tag keys (KMS.1601), offset >= 0 (KMS.1602)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PROJECT_TAG_PAGE:
+        raise bad(f"limit must be an integer 1-{PROJECT_TAG_PAGE}, got {limit!r}", LIMIT_RANGE)
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise bad(f"offset must be an integer >= 0, got {offset!r}", OFFSET_RANGE)
+    return limit, offset
 
 
 def default_alias(service: object) -> str:

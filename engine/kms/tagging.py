@@ -1,4 +1,5 @@
-"""Key tags: add (or edit the value of) one tag, delete one, batch add/delete, list.
+"""Key tags: add (or edit the value of) one tag, delete one, batch add/delete, list; and the
+account's tags in use on any key with their values (the guide's "Query project tags").
 
 The rules (characters, lengths) live in `engine/tags.py`, shared with secrets; the cap is
 `settings.tags_per_resource` (20). Default keys cannot be tagged (KMS.0211). A batch is all
@@ -8,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from engine.errors import DewError
 from engine.kms.keyrows import key_tags, load_key
 from engine.kms.keystate import on_key, refuse_default
-from engine.kms.results import Tag
-from engine.kms.rules import NO_TAG, TAG_ACTION, TAG_KEY, TAG_LIST_EMPTY, TAG_QUOTA
-from engine.models.kms import KeyTag
+from engine.kms.results import ProjectTag, ProjectTags, Tag
+from engine.kms.rules import (NO_TAG, TAG_ACTION, TAG_KEY, TAG_LIST_EMPTY, TAG_QUOTA,
+                              check_tag_page)
+from engine.models.kms import Cmk, KeyTag
 from engine.tags import normalize_tags, validate_tag
 from engine.service import Service
 
@@ -100,3 +103,29 @@ class KeyTagging(Service):
             call.resource(row.key_id, row.key_alias)
             call.authorize("kms:cmkTag:list", key=row)
             return key_tags(call.s, row.key_id)
+
+    def list_project_tags(self, limit: int = 100, offset: int = 0) -> ProjectTags:
+        """Every tag key in use on the account's keys with all its values, by tag key (values
+        sorted): a page of at most `limit` (1-1000) tag keys; `total` counts them all.
+        Read-only, unaudited; refusals audited. Needs `kms:cmkTag:list` on the account."""
+        with self._reading("listProjectTags", "cmk",
+                           request={"limit": limit, "offset": offset}) as call:
+            call.authorize("kms:cmkTag:list")
+            limit, offset = check_tag_page(limit, offset)
+            return project_tags(call.s, call.principal.domain_id, limit, offset)
+
+
+def project_tags(s: Session, domain_id: str, limit: int, offset: int) -> ProjectTags:
+    """One page of the account's tag keys and their distinct values, all in the database."""
+    on_account_keys = (col(KeyTag.key_id).in_(select(Cmk.key_id).where(Cmk.domain_id == domain_id)),)
+    keys = select(KeyTag.tag_key).where(*on_account_keys).distinct().subquery()
+    total = s.exec(select(func.count()).select_from(keys)).one()
+    page = list(s.exec(select(keys.c.tag_key).order_by(keys.c.tag_key).limit(limit).offset(offset)).all())
+    values: dict[str, list[str]] = {k: [] for k in page}
+    if page:
+        pairs = select(KeyTag.tag_key, KeyTag.tag_value).where(*on_account_keys,
+                                                               col(KeyTag.tag_key).in_(page))
+        for k, v in s.exec(pairs.distinct().order_by(KeyTag.tag_key, KeyTag.tag_value)).all():
+            values[k].append(v)
+    return ProjectTags(tags=tuple(ProjectTag(k, tuple(values[k])) for k in page),
+                       total=int(total), limit=limit, offset=offset)
