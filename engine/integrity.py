@@ -43,6 +43,7 @@ from engine.errors import DewError, SealedError
 from engine.models.core import Meta, Policy, PolicyAttachment, User
 from engine.models.csms import Secret, SecretStage
 from engine.models.grants import Grant
+from engine.models.iam_groups import GroupMembership, GroupPolicyAttachment, UserGroup
 from engine.models.kms import Cmk
 
 PURPOSE = "row-integrity"  # HKDF label of the row MAC key
@@ -71,6 +72,9 @@ BOUND: dict[type, tuple[str, ...]] = {
              "rotation_generator", "rotation_time", "next_rotation_time", "rotation_error",
              "version_counter"),
     SecretStage: ("secret_id", "stage_name", "version_id", "update_time"),
+    UserGroup: ("group_id", "name", "domain_id", "created"),
+    GroupMembership: ("group_id", "user_id"),
+    GroupPolicyAttachment: ("group_id", "policy_id"),
 }
 # columns of protected tables deliberately not bound, with why
 UNBOUND: dict[type, dict[str, str]] = {

@@ -1,4 +1,5 @@
-"""First-start set-up: the local account, its administrator, and the system policies.
+"""First-start set-up: the local account, its administrator, and the system policies (a
+system policy added in a later version is added to an existing database at its next open).
 
 Also brings an older database up to the account-scoped policy model: custom policies made
 before policies belonged to an account become the local account's.
@@ -17,12 +18,28 @@ from engine.rand import SystemRng
 LOCAL_ACCOUNT = "local"
 ADMIN_USER = "admin"
 
+# All permissions for keys: data keys, tags and grants included.
+_FULL_KEY_ACCESS = {"Version": "1.1", "Statement": [
+    {"Effect": "Allow", "Action": ["kms:cmk:*", "kms:dek:*", "kms:cmkTag:*", "kms:grant:*"],
+     "Resource": ["*"]}]}
+
+# The system policies the guide names. Added at every open when missing, so an existing
+# database gets a policy added here; their rows are MACed and cannot be changed through IAM.
+# The guide lists no CSMS system policy (read-only or full): secrets are covered by
+# `KMS Administrator` or by custom policies on `csms:*` actions.
 SYSTEM_POLICIES = {
+    # "Administrator permissions for the encryption key" (a role in the guide): every KMS
+    # and CSMS action.
     "KMS Administrator": {"Version": "1.1", "Statement": [
         {"Effect": "Allow", "Action": ["kms:*:*", "csms:*:*"], "Resource": ["*"]}]},
-    "KMS CMKFullAccess": {"Version": "1.1", "Statement": [
-        {"Effect": "Allow", "Action": ["kms:cmk:*", "kms:dek:*", "kms:cmkTag:*", "kms:grant:*"],
-         "Resource": ["*"]}]},
+    # Named by the guide as the permission needed to create keys ("KMS CMKFullAccess or
+    # higher permissions").
+    "KMS CMKFullAccess": _FULL_KEY_ACCESS,
+    # The guide's permission tables: "All permissions for the encryption keys", and its
+    # authorization steps: "KMS CMK Admin (indicating full permissions for keys)". The guide
+    # does not call it an alias of KMS CMKFullAccess, but documents the same rights, so it
+    # holds the same document (a policy of its own: detaching one leaves the other).
+    "KMS CMK Admin": _FULL_KEY_ACCESS,
 }
 
 

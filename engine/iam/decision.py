@@ -3,8 +3,9 @@
 `decide(s, principal, action, resource, grant_op)` where `resource` is a typed `Resource`
 naming the owning account. The account boundary is checked here, once:
 - inside its own account a principal is allowed when it is the account's administrator, or
-  when a policy of its account (or a system policy) attached to it allows the action on the
-  resource and none denies it (Deny wins, over grants too), or when a grant covers it;
+  when a policy of its account (or a system policy) attached to it or to one of its groups
+  allows the action on the resource and none denies it (Deny wins, over grants too), or when
+  a grant covers it;
 - across accounts only a KMS grant can open a key (grants to a user or to a whole account);
   policies and administrator rights never reach another account.
 Everything else is refused with the family's 403 code; a refused look at another account's
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import and_
+from sqlalchemy import select as select_entities
 from sqlmodel import Session, col, or_, select
 
 from engine.errors import DewError
@@ -22,6 +25,7 @@ from engine.iam.principal import Principal
 from engine.iam.resources import Resource, action_matches, pattern_matches
 from engine.models.core import Policy, PolicyAttachment
 from engine.models.grants import Grant
+from engine.models.iam_groups import GroupMembership, GroupPolicyAttachment, UserGroup
 
 FORBIDDEN = {"KMS": "KMS.0306", "CSMS": "CSMS.0302", "IAM": "IAM.0403", "CTS": "CTS.0302"}
 
@@ -29,7 +33,10 @@ FORBIDDEN = {"KMS": "KMS.0306", "CSMS": "CSMS.0302", "IAM": "IAM.0403", "CTS": "
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str  # "administrator", "policy <name> statement <i>", "grant <id>", "denied by …", "no permission"
+    # "administrator", "policy <name> statement <i>", "group <g> policy <name> statement <i>",
+    # "grant <id>", "denied by <policy or group policy> statement <i>", "no permission",
+    # "another account"
+    reason: str
 
 
 def _statements(document: str) -> list[dict]:
@@ -47,16 +54,46 @@ def _as_list(value: object) -> list:
     return [value] if isinstance(value, str) else []
 
 
+def applying_policies(s: Session, p: Principal) -> list[tuple[str, Policy]]:
+    """The policies that apply to `p`, each with where it comes from: `policy <name>` when
+    attached to the user, `group <g> policy <name>` when attached to one of its groups.
+    Its own first (by name), then its groups' (by group, then policy name).
+
+    One statement. Every row that links the user to a policy (attachment, membership, group
+    attachment, the group) is loaded whole, so its MAC is checked: a link inserted into the
+    database without the root key is refused (DEW.0010), never honoured."""
+    own = select(PolicyAttachment.policy_id).where(PolicyAttachment.user_id == p.user_id)
+    my_groups = select(GroupMembership.group_id).where(GroupMembership.user_id == p.user_id)
+    via_groups = select(GroupPolicyAttachment.policy_id).where(
+        col(GroupPolicyAttachment.group_id).in_(my_groups))
+    stmt = (select_entities(Policy, PolicyAttachment, GroupPolicyAttachment, GroupMembership, UserGroup)
+            .outerjoin(PolicyAttachment, and_(col(PolicyAttachment.policy_id) == col(Policy.policy_id),
+                                              col(PolicyAttachment.user_id) == p.user_id))
+            .outerjoin(GroupPolicyAttachment, and_(
+                col(GroupPolicyAttachment.policy_id) == col(Policy.policy_id),
+                col(GroupPolicyAttachment.group_id).in_(my_groups)))
+            .outerjoin(GroupMembership, and_(
+                col(GroupMembership.group_id) == col(GroupPolicyAttachment.group_id),
+                col(GroupMembership.user_id) == p.user_id))
+            .outerjoin(UserGroup, col(UserGroup.group_id) == col(GroupMembership.group_id))
+            .where(col(Policy.policy_id).in_(own.union(via_groups)),
+                   or_(col(Policy.system) == True, col(Policy.domain_id) == p.domain_id)))  # noqa: E712
+    own_policies: dict[str, Policy] = {}
+    group_policies: dict[tuple[str, str], Policy] = {}
+    for pol, attachment, group_attachment, member, group in s.execute(stmt).all():
+        if attachment is not None and attachment.user_id == p.user_id:
+            own_policies[pol.name] = pol
+        if group_attachment is not None and member is not None and group is not None \
+                and member.user_id == p.user_id and group.domain_id == p.domain_id \
+                and member.group_id == group_attachment.group_id == group.group_id:
+            group_policies[(group.name, pol.name)] = pol
+    return [(f"policy {name}", own_policies[name]) for name in sorted(own_policies)] + \
+           [(f"group {g} policy {name}", group_policies[(g, name)]) for g, name in sorted(group_policies)]
+
+
 def _policy_decision(s: Session, p: Principal, action: str, resource: Resource) -> Decision | None:
-    # both rows are loaded whole, so their MACs are checked (an attachment inserted into the
-    # database without the root key is refused, never honoured)
-    rows = s.exec(select(Policy, PolicyAttachment)
-                  .join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
-                  .where(PolicyAttachment.user_id == p.user_id,
-                         or_(col(Policy.system) == True, col(Policy.domain_id) == p.domain_id))  # noqa: E712
-                  .order_by(Policy.name)).all()
     allow: Decision | None = None
-    for pol, _attachment in rows:
+    for source, pol in applying_policies(s, p):
         for i, st in enumerate(_statements(pol.document)):
             if not any(action_matches(a, action) for a in _as_list(st.get("Action"))):
                 continue
@@ -64,9 +101,9 @@ def _policy_decision(s: Session, p: Principal, action: str, resource: Resource) 
             if not any(pattern_matches(r, resource) for r in patterns):
                 continue
             if st.get("Effect") == "Deny":
-                return Decision(False, f"denied by policy {pol.name} statement {i}")
+                return Decision(False, f"denied by {source} statement {i}")
             if st.get("Effect") == "Allow" and allow is None:
-                allow = Decision(True, f"policy {pol.name} statement {i}")
+                allow = Decision(True, f"{source} statement {i}")
     return allow
 
 
@@ -100,7 +137,8 @@ def refusal(p: Principal, action: str, resource: Resource, family: str) -> DewEr
     """The error a refused decision raises (another account's key: as if unknown)."""
     if resource.domain_id != p.domain_id and resource.service == "KMS" and resource.kind == "KeyId":
         return DewError("KMS.0207", f"key {resource.name} does not exist", 404)
-    what = f"{action} on {resource}" if resource.scoped else f"{action} in account {resource.domain_id}"
+    kind = {"KeyId": "key"}.get(resource.kind, resource.kind)
+    what = f"{action} on {kind} {resource.name}" if resource.scoped else action
     return DewError(FORBIDDEN.get(family, "KMS.0306"), f"{p.name} has no permission for {what}", 403)
 
 

@@ -1,4 +1,5 @@
-"""`eng.iam`: users, policies, attachments and the decision simulator.
+"""`eng.iam`: users, policies, attachments, groups (engine.iam.groups) and the decision
+simulator.
 
 IAM never acts across accounts: a principal reads and manages only the users and policies
 of its own account (plus the read-only system policies). Naming an object of another
@@ -6,6 +7,11 @@ account is refused like naming an unknown one, and the refusal is traced in both
 Creating a user in a *new* account (`domain=` a name not yet taken) makes that account;
 `admin=True` makes the user its administrator. Reads need `iam:users:list|get` and
 `iam:policies:list|get` like every other read.
+
+Deleting a user (`iam:users:delete`) removes its policy attachments and group memberships;
+it is refused for the user acting, for the local account's `admin` (the user the engine
+opens as: it would be made again at the next open), for an account's last administrator,
+and, for anyone but an administrator, for an administrator.
 """
 from __future__ import annotations
 
@@ -14,19 +20,22 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, or_, select
 
 from engine.errors import DewError
-from engine.iam.bootstrap import ensure_account
+from engine.iam.bootstrap import ADMIN_USER, ensure_account
 from engine.iam.decision import decide
+from engine.iam.groups import IamGroups, remove_memberships_of_user
+from engine.iam.lookups import FORBIDDEN, INVALID, NAME_RE, NOT_FOUND, TAKEN, check_user_name
 from engine.iam.principal import Principal
-from engine.iam.resources import Resource, account_resource, key_resource, secret_resource
+from engine.iam.resources import account_resource, key_resource, secret_resource
 from engine.models.core import Account, Policy, PolicyAttachment, User
-from engine.service import Call, Service
+from engine.models.iam_groups import GroupMembership, UserGroup
 
-NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+__all__ = ["NAME_RE", "NOT_FOUND", "INVALID", "TAKEN", "FORBIDDEN", "check_user_name",
+           "IamService", "UserInfo", "PolicyInfo", "SimulationResult", "user_info"]
 POLICY_NAME_RE = re.compile(r"[^\x00-\x1f\x7f]{1,128}")
-NOT_FOUND, INVALID, TAKEN, FORBIDDEN = "IAM.0404", "IAM.0001", "IAM.0409", "IAM.0403"
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class UserInfo:
     is_admin: bool
     created: datetime
     policies: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,9 @@ class PolicyInfo:
 @dataclass(frozen=True)
 class SimulationResult:
     allowed: bool
+    # what decided: "administrator", "policy <name> statement <i>", "group <g> policy <name>
+    # statement <i>", "grant <id>", "denied by <policy …> statement <i>", "no permission",
+    # "another account"
     reason: str
 
 
@@ -78,12 +91,6 @@ def check_policy_document(document: object) -> dict:
     return document
 
 
-def check_user_name(name: object, what: str = "user") -> str:
-    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-        raise DewError(INVALID, f"invalid {what} name {name!r}: 1-64 of letters, digits, _ -", 400)
-    return name
-
-
 def to_principal(u: User) -> Principal:
     return Principal(u.user_id, u.name, u.domain_id, u.is_admin)
 
@@ -93,38 +100,15 @@ def user_info(s: Session, u: User) -> UserInfo:
     rows = s.exec(select(Policy, PolicyAttachment)
                   .join(PolicyAttachment, col(PolicyAttachment.policy_id) == col(Policy.policy_id))
                   .where(PolicyAttachment.user_id == u.user_id).order_by(Policy.name)).all()
+    groups = s.exec(select(UserGroup, GroupMembership)
+                    .join(GroupMembership, col(GroupMembership.group_id) == col(UserGroup.group_id))
+                    .where(GroupMembership.user_id == u.user_id).order_by(UserGroup.name)).all()
     return UserInfo(u.user_id, u.name, u.domain_id, acc.name if acc else "", u.is_admin,
-                    u.created, tuple(pol.name for pol, _attachment in rows))
+                    u.created, tuple(pol.name for pol, _attachment in rows),
+                    tuple(g.name for g, _member in groups))
 
 
-class IamService(Service):
-    family = "IAM"
-    default_resource_type = "iam"
-
-    # --- looking things up inside the caller's account ------------------------------------
-    def _user(self, call: Call, name: object) -> User:
-        """A user of the caller's account (another account's user: refused, traced there too)."""
-        check_user_name(name)
-        u = call.s.exec(select(User).where(User.name == name)).first()
-        if u is not None and u.domain_id != call.principal.domain_id:
-            call.other_accounts.add(u.domain_id)
-            u = None
-        if u is None:
-            raise DewError(NOT_FOUND, f"no user named {name!r} in this account", 404)
-        return u
-
-    def _policy(self, call: Call, name: object) -> Policy:
-        p = call.s.exec(select(Policy).where(Policy.name == name)).first() if isinstance(name, str) else None
-        if p is not None and not p.system and p.domain_id != call.principal.domain_id:
-            call.other_accounts.add(p.domain_id)
-            p = None
-        if p is None:
-            raise DewError(NOT_FOUND, f"no policy named {name!r} in this account", 404)
-        return p
-
-    def _iam(self, call: Call, kind: str = "*", name: str = "*") -> Resource:
-        return Resource("IAM", call.principal.domain_id, kind, name)
-
+class IamService(IamGroups):
     # --- users ------------------------------------------------------------------------------
     def create_user(self, name: str, domain: str | None = None, admin: bool = False) -> UserInfo:
         with self._call("createUser", "iam", request={"name": name, "domain": domain,
@@ -172,6 +156,33 @@ class IamService(Service):
             check_user_name(name)
             call.authorize("iam:users:get", self._iam(call, "user", name))
             return user_info(call.s, self._user(call, name))
+
+    def delete_user(self, name: str) -> None:
+        """Delete a user of the caller's account with its policy attachments and group
+        memberships. Grants naming it stay on their keys (a user id is never reused)."""
+        with self._call("deleteUser", "iam", request={"name": name}) as call:
+            call.resource("", name if isinstance(name, str) else "")
+            check_user_name(name)
+            call.authorize("iam:users:delete", self._iam(call, "user", name))
+            u = self._user(call, name)
+            call.resource(u.user_id, u.name)
+            if u.user_id == call.principal.user_id:
+                raise DewError(FORBIDDEN, f"{name} is the user acting: it cannot delete itself", 403)
+            if u.name == ADMIN_USER:
+                raise DewError(FORBIDDEN, f"{name} is the administrator the engine opens as: "
+                                          "it cannot be deleted", 403)
+            if u.is_admin:
+                admins = call.s.exec(select(User).where(User.domain_id == u.domain_id,
+                                                        col(User.is_admin) == True)).all()  # noqa: E712
+                if len(admins) <= 1:
+                    raise DewError(FORBIDDEN, f"{name} is the account's last administrator", 403)
+                if not call.principal.is_admin:
+                    raise DewError(FORBIDDEN, "only an administrator can delete an administrator", 403)
+            # Access keys do not exist yet. When they do, a user that still owns access keys
+            # is refused here, before anything is removed.
+            call.s.execute(delete(PolicyAttachment).where(col(PolicyAttachment.user_id) == u.user_id))
+            remove_memberships_of_user(call.s, u.user_id)
+            call.s.delete(u)
 
     # --- policies ---------------------------------------------------------------------------
     def create_policy(self, name: str, document: object) -> PolicyInfo:
