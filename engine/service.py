@@ -69,6 +69,7 @@ class Call:
         self.request = request or {}
         self.response: dict[str, Any] = {}
         self.other_accounts: set[str] = set()  # accounts whose trail also gets this trace
+        self.own_trace = True  # False: the call's work was traced with trace(); _call adds none
 
     @property
     def principal(self) -> Principal:
@@ -77,6 +78,17 @@ class Call:
     def resource(self, resource_id: str | None, resource_name: str | None = None) -> None:
         self.resource_id = resource_id if isinstance(resource_id, str) else ""
         self.resource_name = resource_name if isinstance(resource_name, str) else ""
+
+    def trace(self, trace_name: str, resource_type: str, resource_id: str, resource_name: str,
+              request: dict, response: dict) -> None:
+        """One more trace in this call's transaction (e.g. a key created on the caller's
+        behalf): it commits, or rolls back, with the call's changes."""
+        p = self.principal
+        write_trace(self.s, self.ctx.db, _chain_key(self.ctx.hsm), trace_id=self.ctx.rng.uuid(),
+                    trace_name=trace_name, resource_type=resource_type, resource_id=resource_id,
+                    resource_name=resource_name, rating="normal", code="200",
+                    domain_id=p.domain_id, user=p.name, source=self.ctx.source, time=self.now,
+                    request=request, response=response)
 
     def account(self, service: str | None = None) -> Resource:
         """The caller's account as a whole (for create and list actions)."""
@@ -175,7 +187,8 @@ class Service:
         call = Call(self._ctx, s, self.family, resource_type, request)
         try:
             yield call
-            self._trace(s, call, trace_name, "normal", "200")
+            if call.own_trace:
+                self._trace(s, call, trace_name, "normal", "200")
             s.commit()
         except Exception as e:
             s.rollback()

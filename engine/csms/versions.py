@@ -49,7 +49,7 @@ def key_for_secret(call: Any, kms_key_id: object) -> Cmk:
     custom Enabled AES_256 ENCRYPT_DECRYPT key of the account the caller may seal with."""
     domain_id = call.principal.domain_id
     if kms_key_id is None or kms_key_id == "":
-        return kms.default_key(call.s, call.ctx.hsm, call.ctx.rng, domain_id, call.now)
+        return kms.default_key(call)  # its first use is traced (createKey) in this transaction
     if not isinstance(kms_key_id, str):
         raise bad(f"invalid kms_key_id {kms_key_id!r}")
     key = usable_key(call.s, kms_key_id, domain_id)

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from engine.errors import DewError
 from engine.hsm.keygen import generate_material
-from engine.kms.defaults import default_alias, ensure_default_key
+from engine.kms.defaults import ensure_default_key, find_default_key
 from engine.kms.keyrows import add_version, details, find_by_alias, key_tags, load_key
 from engine.kms.results import KeyDetails
 from engine.kms.rules import (ALIAS_TAKEN, KEY_QUOTA, TAG_QUOTA, check_alias, check_description,
@@ -79,12 +79,19 @@ class KeyLifecycle(Service):
             return details(row, key_tags(call.s, row.key_id))
 
     def get_default_key(self, service: str) -> KeyDetails:
-        """`<service>/default`, created on the first call."""
-        alias = default_alias(service) if isinstance(service, str) else str(service)
-        with self._call("createKey", "cmk", request={"key_alias": alias}) as call:
-            call.resource("", alias)
+        """`<service>/default`, created on the first call (its one `createKey` trace); a call
+        that finds it writes no trace and takes no write lock."""
+        request = {"key_alias": f"{service}/default" if isinstance(service, str) else ""}
+        with self._reading("createKey", "cmk", request=request) as call:
+            call.resource("", request["key_alias"])
             call.authorize("kms:cmk:create")
-            row, _created = ensure_default_key(call.s, self.ctx.hsm, self.ctx.rng,
-                                               call.principal.domain_id, service, call.now)
+            row = find_default_key(call.s, call.principal.domain_id, service)
+            if row is not None:
+                return details(row, key_tags(call.s, row.key_id))
+        with self._call("createKey", "cmk", request=request) as call:
+            call.resource("", request["key_alias"])
+            call.authorize("kms:cmk:create")
+            row = ensure_default_key(call, service)  # traces the creation (none if found now)
+            call.own_trace = False
             call.resource(row.key_id, row.key_alias)
             return details(row, key_tags(call.s, row.key_id))

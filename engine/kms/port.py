@@ -56,9 +56,10 @@ def may_use(call: Any, key: Cmk, grant_op: str) -> None:
     call.authorize("kms:dek:crypto", key=key, grant_op=grant_op)
 
 
-def default_key(s: Session, hsm: Hsm, rng: SystemRng, domain_id: str, now: Any) -> Cmk:
-    key, _created = ensure_default_key(s, hsm, rng, domain_id, "csms", now)
-    return key
+def default_key(call: Any) -> Cmk:
+    """`csms/default` of the caller's account; created on first use, its `createKey` trace
+    written in the caller's transaction (`call`: the secret call's unit of work)."""
+    return ensure_default_key(call, "csms")
 
 
 def require_secret_key(key: Cmk, refuse: Any) -> None:
