@@ -1,8 +1,8 @@
 """Export the audit query's result as CSV: choose the file.
 
-The dialog shows how many traces the current filters match and the 5000-row limit; the
-engine is the one that refuses a bigger export (CTS.0006), so the refusal reaches the user
-as the usual error toast with its code. Returns an `ExportRequest`, or None.
+The dialog shows how many traces the current filters match and the 5000-row limit; an
+export of more matching traces holds the newest 5000 (the engine's rule), which the dialog
+announces and the result toast repeats. Returns an `ExportRequest`, or None.
 """
 from __future__ import annotations
 
@@ -17,12 +17,20 @@ from dewtui.widgets.form import FormDialog
 MAX_EXPORT = 5000  # the engine enforces it (engine.audit.export.MAX_ROWS); shown for comfort
 
 
+def export_message(result, path: str) -> str:
+    """The toast after an export (`ExportResult`: rows written, matched, truncated)."""
+    if result.truncated:
+        return (f"Exported the newest {result.rows:,} of {result.matched:,} matching traces to {path} "
+                f"(an export holds at most {MAX_EXPORT:,})")
+    return f"Exported {result.rows:,} traces to {path}"
+
+
 def export_note(matching: int | None) -> str:
     if matching is None:
         return f"An export holds at most {MAX_EXPORT:,} traces."
     if matching > MAX_EXPORT:
-        return (f"[yellow]The filters match {matching:,} traces: more than the {MAX_EXPORT:,} an export "
-                "holds. Narrow the filters or the time range.[/]")
+        return (f"[yellow]The filters match {matching:,} traces: the export holds the newest "
+                f"{MAX_EXPORT:,}. Narrow the filters or the time range for the others.[/]")
     return f"The filters match {matching:,} traces (an export holds at most {MAX_EXPORT:,})."
 
 

@@ -5,7 +5,7 @@ Filters follow the cloud's trace list: trace name, resource type, resource id or
 newest first and paged in the database (`list_traces`/`count_traces` with limit/offset), so
 a trail of any size stays responsive; the selected trace's JSON (`show_trace`, the cloud's
 field names) is in the pane on the right. `ctrl+e` exports the current result (the engine
-refuses more than 5000 rows, CTS.0006, shown as a toast); `v` verifies the hash chain.
+holds the newest 5000 matching rows and says so); `v` verifies the hash chain.
 """
 from __future__ import annotations
 
@@ -199,11 +199,12 @@ class AuditScreen(PagedListScreen):
         self.app.push_screen(dialog, lambda req: self._export(req, q))
 
     def _export(self, req: ExportRequest | None, q: TraceQuery) -> None:
+        from dewtui.audit.export_dialog import export_message
         if req is None:
             return
         audit, now, path = self.engine.audit, self.engine.now(), req.path
         self.call_engine(lambda: audit.export_csv(path, **q.filters(now)), label="export traces",
-                         success=lambda n: f"Exported {n:,} traces to {path}", done=lambda _n: self.reload())
+                         success=lambda r: export_message(r, path), done=lambda _r: self.reload())
 
     def action_verify(self, against: str = "") -> None:
         audit = self.engine.audit

@@ -22,7 +22,7 @@ class EventRequest:
 @dataclass(frozen=True)
 class TopicRequest:
     name: str
-    file: str = ""  # "" = inbox only; else also append one JSON line per notification here
+    file: bool = False  # also append one JSON line per notification to topics/<name>.jsonl
 
 
 @dataclass(frozen=True)

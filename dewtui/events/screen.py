@@ -34,9 +34,16 @@ def event_cells(ev) -> tuple:
             escape(clip(ev.notification.target_name, 16)), str(ev.subscribers), when(ev.create_time))
 
 
+def topic_file(path: str) -> str:
+    """A topic's file as shown: relative to the data directory (it always lives in topics/)."""
+    if not path:
+        return "— (inbox only)"
+    return "topics/" + path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def topic_cells(t) -> tuple:
     used = ", ".join(t.used_by) if t.used_by else "—"
-    return (escape(clip(t.name, 24)), escape(clip(t.file or "— (inbox only)", 50)), escape(clip(used, 24)),
+    return (escape(clip(t.name, 24)), escape(clip(topic_file(t.file), 50)), escape(clip(used, 24)),
             when(t.created))
 
 
@@ -235,7 +242,7 @@ class EventsScreen(DewScreen):
         def go(req: TopicRequest | None) -> None:
             if req is None:
                 return
-            self.call_engine(lambda: self.engine.events.create_topic(req.name, file=req.file or None),
+            self.call_engine(lambda: self.engine.events.create_topic(req.name, file=req.file),
                              label="create topic", success=f"Topic {req.name} created", done=after)
 
         self.app.push_screen(TopicDialog(), go)

@@ -1,15 +1,16 @@
-"""Create a local notification topic: a name, and optionally a JSONL file.
+"""Create a local notification topic: a name, and whether it also writes a JSONL file.
 
-A topic always delivers to the local inbox (the Notifications area); with a file it also
-appends one JSON line per notification there, for scripts to follow (`tail -f`). The
-engine checks the name and the path again. Returns a `TopicRequest`, or None.
+A topic always delivers to the local inbox (the Notifications area); with the box ticked it
+also appends one JSON line per notification to `topics/<name>.jsonl` in the data directory,
+for scripts to follow (`tail -f`). The file lives nowhere else: the engine decides the path
+and checks the name again. Returns a `TopicRequest`, or None.
 """
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from dewtui.events.requests import TopicRequest
 from dewtui.widgets.form import FormDialog
@@ -29,7 +30,7 @@ class TopicDialog(FormDialog[TopicRequest]):
                 yield Input(placeholder="letters, digits, _ -  (up to 64)", id="topic-name")
             with Horizontal(classes="field"):
                 yield Label("JSONL file", classes="field-label")
-                yield Input(placeholder="optional, e.g. ~/dew-events.jsonl", id="topic-file")
+                yield Checkbox("also append to topics/<name>.jsonl", id="topic-file")
             yield Static("", id="errors", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Create", variant="primary", id="ok")
@@ -45,4 +46,4 @@ class TopicDialog(FormDialog[TopicRequest]):
         self.query_one("#errors", Static).update("" if ok else "• topic name: 1-64 of letters, digits, _ -")
         if not ok:
             return None
-        return TopicRequest(name, self.query_one("#topic-file", Input).value.strip())
+        return TopicRequest(name, self.query_one("#topic-file", Checkbox).value)

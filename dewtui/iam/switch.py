@@ -25,7 +25,7 @@ def act_as_flow(app: Any) -> None:
         if req is not None:
             switch_principal(app, req)
 
-    app.call_engine(root.iam.list_users, label="list users",
+    app.call_engine(root.principals, label="list users",
                     done=lambda users: app.push_screen(PrincipalDialog(users, app.engine.principal.name), chosen))
 
 

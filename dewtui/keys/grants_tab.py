@@ -1,7 +1,8 @@
 """Grants tab (guide 2.1.9): the key's grants; create, revoke (owner), retire (where allowed).
 
-Principals are stored by id; the table shows names, resolved from the local users and
-accounts (`iam.list_users`, an unaudited read). Whether the acting principal may retire a
+Principals are stored by id; the table shows names, resolved from the users and accounts
+the operator of this installation knows (`Engine.principals()`: not an IAM read, which would
+see only the acting account). Whether the acting principal may retire a
 grant is the engine's rule: the tab asks it (`kms.list_retirable_grants()`) only to offer
 the Retire button, and the engine decides again when asked to retire. A refused listing
 (e.g. acting as a user without rights) is written in the tab, not toasted: the screen
@@ -64,12 +65,13 @@ class GrantsPane(DetailPane):
         self.load()
 
     def load(self) -> None:
-        kms, iam, key_id = self.engine.kms, self.engine.iam, self.item.key_id
+        kms, key_id = self.engine.kms, self.item.key_id
+        operator = self.app.root_engine
 
         def work():
             grants = kms.list_grants(key_id)
             retirable = {g.grant_id for g in kms.list_retirable_grants() if g.key_id == key_id}
-            return grants, retirable, iam.list_users()
+            return grants, retirable, operator.principals()
 
         self.call_engine(work, label="list grants", group=f"grants-{key_id}", exclusive=True, quiet=True,
                          done=self._show, failed=self._refused)

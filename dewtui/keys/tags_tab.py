@@ -9,6 +9,7 @@ class KeyTagsPane(TagsPane):
     BUTTONS = "tag"
     COLUMN_WIDTHS = (40, 60)
     NOUN = "key"
+    FAMILY = "KMS"  # key tags: English letters only
 
     def frozen(self) -> str | None:
         return "Default keys cannot be tagged." if self.item.default_key_flag else None

@@ -10,6 +10,7 @@ class SecretTagsPane(TagsPane):
     IDS = "secret-tags"
     BUTTONS = "stag"
     NOUN = "secret"
+    FAMILY = "CSMS"  # secret tags also take other scripts
 
     def frozen(self) -> str | None:
         return "Pending deletion: tags cannot change." if pending(self.item) else None

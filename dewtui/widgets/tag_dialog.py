@@ -1,6 +1,7 @@
 """Add a tag, or edit a tag's value (the key is fixed then). Returns a `TagRequest`.
 
-Keys and secrets share it: the engine's tag rules are the same for both (`validate_tag`).
+Keys and secrets share it; the rules are the engine's (`validate_tag`) for the family given:
+keys take English letters only, secrets also other scripts (e.g. Chinese).
 """
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ class TagRequest:
 class TagDialog(FormDialog[TagRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, key: str = "", value: str = "") -> None:
+    def __init__(self, key: str = "", value: str = "", family: str = "KMS") -> None:
         super().__init__()
+        self.family = family
         self.editing = bool(key)
         self.tag_key, self.tag_value = key, value
 
@@ -37,7 +39,8 @@ class TagDialog(FormDialog[TagRequest]):
             with Horizontal(classes="field"):
                 yield Label("Tag key", classes="field-label")
                 yield Input(self.tag_key, id="tag-key", disabled=self.editing,
-                            placeholder="1-128: letters, digits, space, _ - @")
+                            placeholder="1-128: English letters, digits, space, _ - @"
+                            if self.family == "KMS" else "1-128: letters, digits, space, _ - @")
             with Horizontal(classes="field"):
                 yield Label("Tag value", classes="field-label")
                 yield Input(self.tag_value, id="tag-value", placeholder="0-255, may be empty")
@@ -53,7 +56,7 @@ class TagDialog(FormDialog[TagRequest]):
         key = self.query_one("#tag-key", Input).value
         value = self.query_one("#tag-value", Input).value
         try:
-            validate_tag(key, value)
+            validate_tag(key, value, self.family)
         except DewError as e:
             self.query_one("#errors", Static).update(f"• {e.message}")
             return None

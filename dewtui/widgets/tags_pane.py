@@ -30,6 +30,7 @@ class TagsPane(DetailPane):
     BUTTONS = "tag"    # the buttons are #<BUTTONS>-add, -edit and -delete
     COLUMN_WIDTHS: tuple[int | None, int | None] = (None, None)
     NOUN = "item"      # in the engine call's label, "tag <noun>"
+    FAMILY = "KMS"     # whose tag rules the dialog checks ("KMS" keys, "CSMS" secrets)
 
     def frozen(self) -> str | None:  # pragma: no cover - overridden
         """Why the tags cannot change now, or None."""
@@ -99,13 +100,13 @@ class TagsPane(DetailPane):
     def action_add(self) -> None:
         from dewtui.widgets.tag_dialog import TagDialog
         if self.frozen() is None:
-            self.app.push_screen(TagDialog(), self._save)
+            self.app.push_screen(TagDialog(family=self.FAMILY), self._save)
 
     def action_edit(self) -> None:
         from dewtui.widgets.tag_dialog import TagDialog
         tag = self._selected()
         if tag is not None and self.frozen() is None:
-            self.app.push_screen(TagDialog(tag.key, tag.value), self._save)
+            self.app.push_screen(TagDialog(tag.key, tag.value, self.FAMILY), self._save)
 
     def _save(self, req: TagRequest | None) -> None:
         if req is None:

@@ -18,7 +18,6 @@ from engine import DewError
 
 FAKE_TEXT = "fake-db-password-1"
 FAKE_PAIRS = {"username": "demo-user", "password": "fake-pass-123"}
-SPARE_FILE = "/srv/dew/events.jsonl"  # never written: no event of the spare topic fires
 
 _real_generate = lifecycle.generate_material
 
@@ -90,7 +89,7 @@ def populate_events(eng, clock) -> dict:
     warning from a version expiry), and a refused call (a warning trace)."""
     ev, csms = eng.events, eng.csms
     ev.create_topic("ops-inbox")
-    ev.create_topic("spare-feed", file=SPARE_FILE)
+    ev.create_topic("spare-feed", file=True)  # never written: no event of the spare topic fires
     ev.create_secret_event("versions", ["SECRET_VERSION_CREATED", "SECRET_VERSION_EXPIRED", "SECRET_DELETED"],
                            notification="ops-inbox")
     ev.create_secret_event("rotation-watch", ["SECRET_ROTATED", "SECRET_ROTATED_FAILED"],

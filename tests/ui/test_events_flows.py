@@ -32,10 +32,10 @@ async def test_create_topic_and_event_from_the_dialog(eng, tmp_path):
         await pilot.press("ctrl+t")  # no topic yet: create one from the event dialog
         await settle(pilot)
         assert isinstance(app.screen, TopicDialog)
-        feed = tmp_path / "feed.jsonl"
-        await pilot.press(*"ops", "tab", *str(feed), "enter")
+        await pilot.press(*"ops", "tab", "space", "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
+        feed = eng.home / "topics" / "ops.jsonl"
         assert [(t.name, t.file) for t in eng.events.list_topics()] == [("ops", str(feed))]
         assert dialog.query_one("#ev-topic", Select).value == "ops"
         dialog.query_one("#type-SECRET_VERSION_CREATED", Checkbox).value = True

@@ -45,7 +45,7 @@ def test_event_edit_dialog(snap_compare, events_eng):
 
 def test_topic_create_dialog(snap_compare, events_eng):
     async def fill(pilot):
-        await pilot.press(*"alerts", "tab", *"/srv/dew/alerts.jsonl")
+        await pilot.press(*"alerts", "tab", "space")
     assert snap(snap_compare, events_eng, "3", "t", fill)
 
 
