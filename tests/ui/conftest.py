@@ -29,6 +29,15 @@ def _no_button_press_effect(monkeypatch):
     monkeypatch.setattr(Button, "__init__", init)
 
 
+@pytest.fixture(autouse=True)
+def _short_idle_polls(monkeypatch):
+    # Pilot.press waits for the app to go idle after every key by sleeping in 20 ms slices
+    # (textual._wait); 2 ms slices find the same idle moments without the dead time. The
+    # tests' own settle() still waits for every worker and message before asserting.
+    monkeypatch.setattr("textual._wait.SLEEP_GRANULARITY", 0.002)
+    monkeypatch.setattr("textual._wait.SLEEP_IDLE", 0.001)
+
+
 @pytest.fixture
 def app(eng):
     return make_app(eng)
