@@ -40,9 +40,6 @@ from engine.iam.resources import Resource, account_resource, key_resource
 
 log = logging.getLogger("engine")
 
-SERVICE_OF_FAMILY = {"KMS": "KMS", "CSMS": "CSMS", "IAM": "IAM", "CTS": "CTS"}
-
-
 _CHAIN_KEYS: "weakref.WeakKeyDictionary[Hsm, bytes]" = weakref.WeakKeyDictionary()
 
 
@@ -92,7 +89,7 @@ class Call:
 
     def account(self, service: str | None = None) -> Resource:
         """The caller's account as a whole (for create and list actions)."""
-        return account_resource(service or SERVICE_OF_FAMILY.get(self.family, self.family),
+        return account_resource(service or self.family,
                                 self.principal.domain_id)
 
     def authorize(self, action: str, resource: Resource | None = None, *, key: Any = None,

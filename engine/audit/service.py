@@ -18,7 +18,8 @@ refused: its newest 5000 are written and the result (and the export's trace) say
 """
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -27,8 +28,6 @@ from engine.audit import query
 from engine.audit.export import MAX_ROWS, ExportResult, render, write_private
 from engine.audit.verify import AuditHead, VerifyResult, current_head, verify_chain
 from engine.errors import DewError
-from engine.iam.decision import decide
-from engine.iam.resources import account_resource
 from engine.models.core import Account, AuditTrace
 from engine.service import Call, Service
 
@@ -39,17 +38,13 @@ class AuditService(Service):
     family = "CTS"
     default_resource_type = "cts"  # an argument the guard refuses is traced as a CTS call
 
-    def _may(self, s: Session, action: str, trace: str | None = None) -> None:
-        """Refuse (CTS.0302) unless allowed; with `trace`, the refusal of a read is audited."""
-        p = self.ctx.principal
-        if decide(s, p, action, account_resource("CTS", p.domain_id)).allowed:
-            return
-        err = DewError("CTS.0302", f"{p.name} has no permission for {action}", 403)
-        if trace:
-            call = Call(self.ctx, None, self.family, "cts", {})
-            call.response = {"error_code": err.code}
-            self._trace_alone(call, trace, "warning", err.code, err.message)
-        raise err
+    @contextmanager
+    def _trail(self, trace: str, request: dict | None = None) -> Iterator[Call]:
+        """An authorized read of the caller's account's trail (`cts:trace:list`); a refusal,
+        bad filters included, is audited like any other."""
+        with self._reading(trace, "cts", request=request) as call:
+            call.authorize("cts:trace:list")
+            yield call
 
     def _retention(self) -> int:
         return self.ctx.settings.audit_retention_days
@@ -58,22 +53,20 @@ class AuditService(Service):
                     user=None, trace_rating=None, since=None, until=None, trace_type=None,
                     source=None, limit: int = 50, offset: int = 0) -> list[query.Trace]:
         """Traces matching every given filter, newest first, paged in the database."""
-        f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
-                              trace_rating, since, until, trace_type, source)
-        limit, offset = query.check_page(limit, offset)
-        with self._read() as s:
-            self._may(s, "cts:trace:list", "listTraces")
-            return query.page(s, f, self.ctx.principal.domain_id, self.ctx.clock.now(),
-                              self._retention(), limit, offset)
+        with self._trail("listTraces") as call:
+            f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
+                                  trace_rating, since, until, trace_type, source)
+            limit, offset = query.check_page(limit, offset)
+            return query.page(call.s, f, call.principal.domain_id, call.now, self._retention(),
+                              limit, offset)
 
     def count_traces(self, trace_name=None, resource_type=None, resource_id=None, resource_name=None,
                      user=None, trace_rating=None, since=None, until=None, trace_type=None,
                      source=None) -> int:
-        f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
-                              trace_rating, since, until, trace_type, source)
-        with self._read() as s:
-            self._may(s, "cts:trace:list", "listTraces")
-            return self._count(s, f)
+        with self._trail("listTraces") as call:
+            f = query.make_filter(trace_name, resource_type, resource_id, resource_name, user,
+                                  trace_rating, since, until, trace_type, source)
+            return self._count(call.s, f)
 
     def _count(self, s: Session, f: query.TraceFilter) -> int:
         stmt = query.where(select(func.count()).select_from(AuditTrace), f,
@@ -82,8 +75,8 @@ class AuditService(Service):
 
     def show_trace(self, trace_id: str) -> dict[str, Any]:
         """One trace as the cloud's JSON (`trace_id`, `trace_name`, ..., `request`, `response`)."""
-        with self._read() as s:
-            self._may(s, "cts:trace:list", "showTrace")
+        with self._trail("showTrace", {"trace_id": trace_id}) as call:
+            s = call.s
             stmt = query.where(select(AuditTrace), query.TraceFilter(), self.ctx.principal.domain_id,
                                self.ctx.clock.now(), self._retention())
             row = s.exec(stmt.where(AuditTrace.trace_id == trace_id)).first() \
@@ -105,7 +98,7 @@ class AuditService(Service):
                        since=since, until=until, trace_type=trace_type, source=source)
         request = {"path": path, **{k: v for k, v in filters.items() if v is not None}}
         with self._call("exportTraces", "cts", request=request) as call:
-            self._may(call.s, "cts:trace:export")
+            call.authorize("cts:trace:export")
             if not isinstance(path, str) or not path or len(path) > MAX_PATH or "\x00" in path:
                 raise DewError("CTS.0002", f"the export path must be a file path of at most "
                                            f"{MAX_PATH} characters, without NUL", 400)
@@ -122,15 +115,14 @@ class AuditService(Service):
 
     def head(self) -> AuditHead:
         """The newest trace's (seq, chain value): save it to detect removal of the newest traces."""
-        with self._read() as s:
-            self._may(s, "cts:trace:list", "verifyTraces")
-            return current_head(s, self.ctx.hsm.derive("audit-chain"))
+        with self._trail("verifyTraces") as call:
+            return current_head(call.s, self.ctx.hsm.derive("audit-chain"))
 
     def verify(self, expected_head: Any = None) -> VerifyResult:
         """Recompute the whole chain; report the first trace altered, removed or inserted."""
-        saved = AuditHead.parse(expected_head) if expected_head is not None else None
-        with self._read() as s:
+        with self._reading("verifyTraces", "cts") as call:
             if not self.ctx.db.is_sqlite:  # one snapshot for the whole walk (set before any query)
-                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            self._may(s, "cts:trace:list", "verifyTraces")
-            return verify_chain(s, self.ctx.hsm.derive("audit-chain"), saved)
+                call.s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            call.authorize("cts:trace:list")
+            saved = AuditHead.parse(expected_head) if expected_head is not None else None
+            return verify_chain(call.s, self.ctx.hsm.derive("audit-chain"), saved)

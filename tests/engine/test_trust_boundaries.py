@@ -190,3 +190,11 @@ def test_deletion_risk_needs_the_grant_listing_permission(eng):
     eng.iam.create_policy("grants", allow(["kms:grant:list"]))
     eng.iam.attach_policy("bob", "grants")
     assert bob.kms.deletion_risk(k.key_id).key_id == k.key_id
+
+
+def test_audit_reads_share_the_one_road(eng):
+    eng.iam.create_user("bob")
+    assert code_of(eng.as_user("bob").audit.list_traces) == "CTS.0302"
+    assert code_of(eng.audit.list_traces, trace_rating="bogus") == "CTS.0002"
+    refused = [(t.trace_name, t.code) for t in eng.audit.list_traces(trace_rating="warning")]
+    assert ("listTraces", "CTS.0302") in refused and ("listTraces", "CTS.0002") in refused
