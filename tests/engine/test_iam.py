@@ -4,11 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine import DewError
-
-
-def _allow(actions, resources=("*",), effect="Allow"):
-    return {"Version": "1.1", "Statement": [{"Effect": effect, "Action": list(actions),
-                                             "Resource": list(resources)}]}
+from policies import allow
 
 
 def test_new_user_has_no_permission(eng):
@@ -20,12 +16,12 @@ def test_new_user_has_no_permission(eng):
 
 def test_policy_allows_and_deny_wins(eng):
     eng.iam.create_user("bob")
-    eng.iam.create_policy("creators", _allow(["kms:cmk:create", "kms:cmk:get"]))
+    eng.iam.create_policy("creators", allow(["kms:cmk:create", "kms:cmk:get"]))
     eng.iam.attach_policy("bob", "creators")
     bob = eng.as_user("bob")
     k = bob.kms.create_key("bobs-key")
     assert bob.kms.describe_key(k.key_id).key_alias == "bobs-key"
-    eng.iam.create_policy("no-get", _allow(["kms:cmk:get"], effect="Deny"))
+    eng.iam.create_policy("no-get", allow(["kms:cmk:get"], effect="Deny"))
     eng.iam.attach_policy("bob", "no-get")
     with pytest.raises(DewError) as ei:
         bob.kms.describe_key(k.key_id)
@@ -40,7 +36,7 @@ def test_policy_resource_scoped_to_one_key(eng):
     a = eng.kms.create_key("a")
     b = eng.kms.create_key("b")
     eng.iam.create_user("carol")
-    eng.iam.create_policy("only-a", _allow(["kms:cmk:get"], [f"KMS:*:*:KeyId:{a.key_id}"]))
+    eng.iam.create_policy("only-a", allow(["kms:cmk:get"], [f"KMS:*:*:KeyId:{a.key_id}"]))
     eng.iam.attach_policy("carol", "only-a")
     carol = eng.as_user("carol")
     assert carol.kms.describe_key(a.key_id).key_alias == "a"
@@ -51,7 +47,7 @@ def test_policy_resource_scoped_to_one_key(eng):
 
 def test_wildcard_action(eng):
     eng.iam.create_user("dave")
-    eng.iam.create_policy("all-cmk", _allow(["kms:cmk:*"]))
+    eng.iam.create_policy("all-cmk", allow(["kms:cmk:*"]))
     eng.iam.attach_policy("dave", "all-cmk")
     assert eng.iam.simulate("dave", "kms:cmk:crypto").allowed
     assert not eng.iam.simulate("dave", "csms:secret:create").allowed
@@ -98,7 +94,7 @@ def test_admin_of_another_account_cannot_touch_keys(eng):
     k = eng.kms.create_key("a")
     eng.iam.create_user("other", domain="partner", admin=True)
     other = eng.as_user("other")
-    other.iam.create_policy("all", _allow(["kms:*:*"]))
+    other.iam.create_policy("all", allow(["kms:*:*"]))
     other.iam.create_user("worker")
     other.iam.attach_policy("worker", "all")
     # neither an administrator nor a policy of another account reaches this account's keys:

@@ -9,31 +9,15 @@ import sqlite3
 
 import pytest
 from sqlalchemy import event, func
-from sqlmodel import select
 
 from engine import Engine, SeededRng
 from engine.integrity import INTEGRITY_CODE
-from engine.models.core import AuditTrace, PolicyAttachment
+from engine.models.core import PolicyAttachment
 from engine.models.iam_groups import GroupMembership, GroupPolicyAttachment, UserGroup
+from policies import allow, count, traces
 from refusals import code_of, refused
 
 READ_KEYS = ["kms:cmk:get", "kms:cmk:list"]
-
-
-def allow(actions, resources=("*",), effect="Allow") -> dict:
-    return {"Version": "1.1", "Statement": [{"Effect": effect, "Action": list(actions),
-                                             "Resource": list(resources)}]}
-
-
-def traces(eng, domain_id: str, name: str) -> list[AuditTrace]:
-    with eng.context.db.session(write=False) as s:
-        return list(s.exec(select(AuditTrace).where(AuditTrace.domain_id == domain_id,
-                                                    AuditTrace.trace_name == name)).all())
-
-
-def count(eng, model) -> int:
-    with eng.context.db.session(write=False) as s:
-        return int(s.exec(select(func.count()).select_from(model)).one())
 
 
 def user_with_policy(eng, name: str, actions: list[str]):

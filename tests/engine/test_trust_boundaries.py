@@ -3,29 +3,12 @@ KMS rights on a secret's key, names that end in a line break, and the argument g
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import select
 
 from engine import DewError
 from engine.models.core import AuditTrace, Policy, PolicyAttachment, User
 from engine.models.csms import Secret
+from policies import allow, count, traces
 from refusals import code_of
-
-
-def allow(actions, resources=("*",), effect="Allow") -> dict:
-    return {"Version": "1.1", "Statement": [{"Effect": effect, "Action": list(actions),
-                                             "Resource": list(resources)}]}
-
-
-def traces(eng, domain_id: str, name: str) -> list[AuditTrace]:
-    with eng.context.db.session(write=False) as s:
-        return list(s.exec(select(AuditTrace).where(AuditTrace.domain_id == domain_id,
-                                                    AuditTrace.trace_name == name)).all())
-
-
-def count(eng, model) -> int:
-    with eng.context.db.session(write=False) as s:
-        return int(s.exec(select(func.count()).select_from(model)).one())
 
 
 @pytest.fixture
