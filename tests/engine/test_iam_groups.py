@@ -8,7 +8,7 @@ import itertools
 import sqlite3
 
 import pytest
-from sqlalchemy import event, func
+from sqlalchemy import event
 
 from engine import Engine, SeededRng
 from engine.integrity import INTEGRITY_CODE
