@@ -111,7 +111,7 @@ class AuditScreen(PagedListScreen):
         self._status()
 
     def _status(self) -> None:
-        text = page_status(self.lq.offset, len(self.traces), self.total or 0, "traces")
+        text = page_status(self.lq.offset, len(self.traces), self.total or 0, "traces", self.lq.limit)
         if not self.total:
             text = "no traces match the filters" if self.lq.filtered() else "no traces in the retention window"
         retention = self.engine.settings.audit_retention_days

@@ -99,7 +99,7 @@ class NotificationsScreen(PagedListScreen):
         self.records = {r.record_id: r for r in records}
         self.query_one(PagedTable).show_rows(((r.record_id, record_cells(r)) for r in records), cursor)
         unread = sum(1 for r in records if not r.read)
-        text = page_status(self.lq.offset, len(records), total, "notifications")
+        text = page_status(self.lq.offset, len(records), total, "notifications", self.lq.limit)
         if not total:
             text = ("no notifications match" if self._filtered() else
                     "no notifications yet: subscribe a secret to an event (Events area) to get some")

@@ -88,7 +88,7 @@ class KeysScreen(PagedListScreen):
         if page is None:
             return
         if page.total:
-            text = page_status(page.offset, len(page.keys), page.total, "keys")
+            text = page_status(page.offset, len(page.keys), page.total, "keys", page.limit)
         else:
             text = "no keys match" if self._filtered() else "no keys yet: press n to create one"
         arrow = "↓" if self.lq.descending else "↑"

@@ -88,7 +88,7 @@ class SecretsScreen(PagedListScreen):
         if page is None:
             return
         if page.total:
-            text = page_status(page.offset, len(page.secrets), page.total, "secrets") + "  ·  newest first"
+            text = page_status(page.offset, len(page.secrets), page.total, "secrets", page.limit) + "  ·  newest first"
         else:
             text = "no secrets match" if self.lq.filtered else "no secrets yet: press n to create one"
         self.query_one("#secret-status", Static).update(text)

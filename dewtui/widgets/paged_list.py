@@ -3,7 +3,7 @@
 Each of those screens shows one page of a query the engine runs in the database. What the
 page window does is the same everywhere and lives here once: the query (a frozen
 dataclass with `limit` and `offset`, in `self.lq`) follows the table's height, moving past
-the first or last row asks for the neighbouring page, a page that comes back empty because
+the first or last row asks for the neighbouring page, home/end go to the first/last page, a page that comes back empty because
 rows went away meanwhile falls back to the last page, and a filter change starts again at
 the top. A screen implements `reload(cursor)` and calls `page_landed()` with what came back.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.widgets import Select
 
-from dewtui.widgets.paged_table import PagedTable, next_offset
+from dewtui.widgets.paged_table import PagedTable, edge_offset, next_offset
 from dewtui.widgets.screen import DewScreen
 
 
@@ -58,6 +58,10 @@ class PagedListScreen(DewScreen):
 
     def on_paged_table_page_request(self, message: PagedTable.PageRequest) -> None:
         if self.total is None:
+            return
+        if message.edge:
+            self.lq = replace(self.lq, offset=edge_offset(message.edge, self.lq.limit, self.total))
+            self.reload(message.cursor)
             return
         offset = next_offset(self.lq.offset, self.lq.limit, message.delta, self.total)
         if offset is not None:

@@ -3,8 +3,9 @@
 Keys, secrets, notifications and audit traces can number 10,000+ (a DataTable holding all
 of them freezes the UI), so each screen asks the engine for one page (`limit`/`offset`,
 filtered and counted in the database) and this table shows exactly that page. It reports
-how many rows fit (`PageSize`) and turns moving past its first/last row, or
-pageup/pagedown, into `PageRequest`s; the screen owns the data and the page window.
+how many rows fit (`PageSize`) and turns moving past its first/last row, pageup/pagedown,
+and home/g, end/G (the first row of the first page, the last row of the last page) into
+`PageRequest`s; the screen owns the data and the page window.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class PagedTable(DataTable):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("pagedown", "page(1)", "Next page", show=False),
         Binding("pageup", "page(-1)", "Previous page", show=False),
+        Binding("home,g", "edge('first')", "First page", show=False, tooltip="its first row"),
+        Binding("end,G", "edge('last')", "Last page", show=False, tooltip="its last row"),
     ]
 
     class PageSize(Message):
@@ -32,11 +35,12 @@ class PagedTable(DataTable):
             self.rows = rows
 
     class PageRequest(Message):
-        def __init__(self, table: "PagedTable", delta: int, cursor: str) -> None:
+        def __init__(self, table: "PagedTable", delta: int, cursor: str, edge: str = "") -> None:
             super().__init__()
             self.table = table
-            self.delta = delta
+            self.delta = delta  # pages away from the shown one (ignored when `edge` is set)
             self.cursor = cursor  # "top", "bottom" or "keep"
+            self.edge = edge  # "first" or "last": that page, wherever the shown one is
 
     def __init__(self, columns: Sequence[tuple[str, str] | tuple[str, str, int]], **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
@@ -87,12 +91,22 @@ class PagedTable(DataTable):
     def action_page(self, delta: int) -> None:
         self.post_message(self.PageRequest(self, delta, "keep"))
 
+    def action_edge(self, edge: str) -> None:
+        self.post_message(self.PageRequest(self, 0, "top" if edge == "first" else "bottom", edge))
 
-def page_status(offset: int, shown: int, total: int, noun: str) -> str:
-    """"1–30 of 1,234 traces" (or "" when nothing is shown)."""
+
+def page_status(offset: int, shown: int, total: int, noun: str, limit: int) -> str:
+    """"1–30 of 1,234 traces  ·  page 1 of 42" (or "" when nothing is shown)."""
     if not total or not shown:
         return ""
-    return f"{offset + 1:,}–{offset + shown:,} of {total:,} {noun}"
+    limit = max(1, limit)
+    page, pages = offset // limit + 1, (total + limit - 1) // limit
+    return f"{offset + 1:,}–{offset + shown:,} of {total:,} {noun}  ·  page {page:,} of {pages:,}"
+
+
+def edge_offset(edge: str, limit: int, total: int) -> int:
+    """The offset of the first or the last page."""
+    return 0 if edge == "first" or not total else (total - 1) // limit * limit
 
 
 def next_offset(offset: int, limit: int, delta: int, total: int) -> int | None:
