@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.validation import Integer
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from dewtui.keys.requests import KeyRef, ScheduleDeletionRequest
 from dewtui.keys.state_dialog import key_list
 from dewtui.shell.fmt import when
 from dewtui.widgets.form import FormDialog
+from dewtui.widgets.whole_number import WholeNumberInput
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 1096, 7
 
@@ -56,8 +56,7 @@ class DeleteKeysDialog(FormDialog[ScheduleDeletionRequest]):
                 yield Static(risk_text(self.risk), id="risk")
             with Horizontal(classes="field"):
                 yield Label("Pending days (7–1096)", classes="field-label")
-                yield Input(str(DEFAULT_DAYS), id="days", type="integer",
-                            validators=[Integer(MIN_DAYS, MAX_DAYS)])
+                yield WholeNumberInput(DEFAULT_DAYS, MIN_DAYS, MAX_DAYS, "days", id="days")
             yield Label("", id="days-error", classes="error")
             yield Checkbox("I understand the impact of deleting keys", id="understand")
             with Horizontal(classes="buttons"):
@@ -65,14 +64,11 @@ class DeleteKeysDialog(FormDialog[ScheduleDeletionRequest]):
                 yield Button("Cancel", id="cancel")
 
     def _days(self) -> int | None:
-        value = self.query_one("#days", Input).value.strip()
-        if value.isdigit() and MIN_DAYS <= int(value) <= MAX_DAYS:
-            return int(value)
-        return None
+        return self.query_one("#days", WholeNumberInput).number()
 
     def _refresh(self) -> None:
         days = self._days()
-        self.query_one("#days-error", Label).update("" if days else f"enter a number of days from {MIN_DAYS} to {MAX_DAYS}")
+        self.query_one("#days-error", Label).update(self.query_one("#days", WholeNumberInput).problem())
         ok = days is not None and self.query_one("#understand", Checkbox).value
         self.query_one("#ok", Button).disabled = not ok
 

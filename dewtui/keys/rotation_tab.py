@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static, Switch
 
 from dewtui.shell.fmt import when
 from dewtui.widgets.detail import DetailPane
+from dewtui.widgets.whole_number import WholeNumberInput
 from engine import KeyState
 from engine.catalog import ENCRYPT_DECRYPT, ROTATION_MAX_DAYS, ROTATION_MIN_DAYS, SPECS
 
@@ -36,16 +37,6 @@ def status_text(st) -> str:
     return "\n".join(f"[dim]{name:<20}[/] {value}" for name, value in rows)
 
 
-def interval_problem(text: str) -> str:
-    try:
-        days = int(text.strip())
-    except ValueError:
-        return f"the interval is a whole number of days, {ROTATION_MIN_DAYS}–{ROTATION_MAX_DAYS}"
-    if not ROTATION_MIN_DAYS <= days <= ROTATION_MAX_DAYS:
-        return f"the interval must be {ROTATION_MIN_DAYS}–{ROTATION_MAX_DAYS} days"
-    return ""
-
-
 class RotationPane(DetailPane):
     BINDINGS = [Binding("R", "rotate_now", "Rotate now", tooltip="new material version, with confirmation")]
 
@@ -60,8 +51,8 @@ class RotationPane(DetailPane):
             yield Switch(False, id="rotation-switch")
         with Horizontal(classes="field"):
             yield Label("Interval (days)", classes="field-label")
-            yield Input(str(self.item.rotation_interval), id="rotation-interval", type="integer",
-                        placeholder=f"{ROTATION_MIN_DAYS}-{ROTATION_MAX_DAYS}")
+            yield WholeNumberInput(self.item.rotation_interval, ROTATION_MIN_DAYS, ROTATION_MAX_DAYS, "days",
+                                   id="rotation-interval")
             yield Button("Save", id="save-interval")
         yield Static("", id="interval-error", classes="error")
         yield Static("", id="rotation-status")
@@ -132,10 +123,10 @@ class RotationPane(DetailPane):
             self._ask_disable()
 
     def _interval(self) -> int | None:
-        text = self.query_one("#rotation-interval", Input).value
-        problem = interval_problem(text)
-        self.query_one("#interval-error", Static).update(f"• {problem}" if problem else "")
-        return None if problem else int(text)
+        field = self.query_one("#rotation-interval", WholeNumberInput)
+        problem = field.problem()
+        self.query_one("#interval-error", Static).update(f"• the interval: {problem}" if problem else "")
+        return None if problem else field.number()
 
     def _enable(self) -> None:
         days = self._interval()

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from dewtui.secrets.requests import DeleteSecretRequest
 from dewtui.widgets.form import FormDialog
+from dewtui.widgets.whole_number import WholeNumberInput
 from engine.catalog import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 
 EXPLAIN = {
@@ -39,7 +40,7 @@ class DeleteSecretDialog(FormDialog[DeleteSecretRequest]):
             yield Label(EXPLAIN[False], id="delete-explain", classes="explain")
             with Horizontal(classes="field", id="days-field"):
                 yield Label(f"Days ({MIN_WINDOW_DAYS}–{MAX_WINDOW_DAYS})", classes="field-label")
-                yield Input(str(MAX_WINDOW_DAYS), id="days", type="integer")
+                yield WholeNumberInput(MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, MAX_WINDOW_DAYS, "days", id="days")
             with Horizontal(classes="field"):
                 yield Label("Type the name", classes="field-label")
                 yield Input(placeholder=self.secret_name, id="confirm-name")
@@ -56,10 +57,7 @@ class DeleteSecretDialog(FormDialog[DeleteSecretRequest]):
         return self.query_one("#mode-now", RadioButton).value
 
     def _days(self) -> int | None:
-        text = self.query_one("#days", Input).value.strip()
-        if text.isdigit() and MIN_WINDOW_DAYS <= int(text) <= MAX_WINDOW_DAYS:
-            return int(text)
-        return None
+        return self.query_one("#days", WholeNumberInput).number()
 
     def _refresh(self) -> None:
         now = self.now
@@ -67,7 +65,7 @@ class DeleteSecretDialog(FormDialog[DeleteSecretRequest]):
         self.query_one("#days-field").display = not now
         days_ok = now or self._days() is not None
         self.query_one("#delete-error", Label).update(
-            "" if days_ok else f"enter a number of days from {MIN_WINDOW_DAYS} to {MAX_WINDOW_DAYS}")
+            "" if days_ok else self.query_one("#days", WholeNumberInput).problem())
         ok = self.query_one("#ok", Button)
         ok.label = "Delete now" if now else "Schedule deletion"
         ok.disabled = not (days_ok and self.query_one("#confirm-name", Input).value == self.secret_name)

@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, Label, Select
 
 from dewtui.secrets.kv_editor import KvEditor
 from dewtui.secrets.requests import RotationRequest
+from dewtui.widgets.whole_number import WholeNumberInput
 from engine import DewError
 from engine.catalog import DEFAULT_ALPHABET, check_generator, parse_period
 
@@ -38,8 +39,7 @@ class RotationForm(Vertical):
                                        placeholder="6h to 365d, e.g. 30d, 12h"))
             yield _row("Generator", Select(GENERATORS, value=gen.get("type", "password"),
                                            allow_blank=False, id="rot-type"))
-            yield _row("Length", Input(str(gen.get("length", 32)), id="rot-length", type="integer",
-                                       placeholder="8-4096"))
+            yield _row("Length", WholeNumberInput(gen.get("length", 32), 8, 4096, "characters", id="rot-length"))
             yield _row("Alphabet", Input("" if alphabet == DEFAULT_ALPHABET else alphabet, id="rot-alphabet",
                                          placeholder="default: letters, digits, symbols"))
             with Vertical(id="rot-kv"):
@@ -65,10 +65,10 @@ class RotationForm(Vertical):
         self.query_one("#rot-kv").display = str(self.query_one("#rot-type", Select).value) == "kv"
 
     def generator(self) -> dict:
-        length_text = self.query_one("#rot-length", Input).value.strip()
-        if not length_text.lstrip("-").isdigit():
-            raise DewError("CSMS.0002", "generator length must be a number (8-4096)")
-        gen: dict = {"type": str(self.query_one("#rot-type", Select).value), "length": int(length_text)}
+        length_field = self.query_one("#rot-length", WholeNumberInput)
+        if length_field.problem():
+            raise DewError("CSMS.0002", f"generator length: {length_field.problem()}")
+        gen: dict = {"type": str(self.query_one("#rot-type", Select).value), "length": int(length_field.value)}
         alphabet = self.query_one("#rot-alphabet", Input).value
         if alphabet:
             gen["alphabet"] = alphabet
