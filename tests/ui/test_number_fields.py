@@ -68,3 +68,22 @@ async def test_secret_deletion_days_refuse_a_fraction(app, eng):
         await settle(pilot)
         assert app.screen is dialog
         assert eng.csms.show_secret("app-db").state == "ENABLED"
+
+
+async def test_rotation_interval_refuses_a_fraction(app, eng):
+    from ui.test_rotation_flows import _open_rotation
+    key = eng.kms.create_key("app/pay")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open_rotation(pilot)
+        pane = app.screen.query_one("RotationPane")
+        field = pane.query_one("#rotation-interval")
+        field.value = ""
+        field.focus()
+        await pilot.press(*"90.5")
+        assert field.value == "90.5"  # not 905
+        await pilot.click("#rotation-switch")
+        await settle(pilot)
+        assert "90.5 is not a whole number of days, 30–365" in label_text(pane, "#interval-error")
+        status = eng.kms.get_key_rotation_status(key.key_id)
+        assert not status.key_rotation_enabled and status.rotation_interval != 905
