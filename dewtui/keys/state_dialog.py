@@ -1,7 +1,10 @@
 """Confirm enable / disable / cancel deletion over one or more keys.
 
-Disabling asks for "I understand the impact of disabling keys" as the guide does; OK stays
-disabled until it is ticked. Returns a `StateChangeRequest`, or None when cancelled.
+Disabling asks for "I understand the impact of disabling keys" as the guide does. OK stays
+reachable (a disabled button is skipped by tab, so tab, enter would land on Cancel and close
+the dialog with nothing said): until the box is ticked, a note beside the buttons says so and
+OK only repeats it. Cancelling says that nothing changed. Returns a `StateChangeRequest`, or
+None when cancelled.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ EXPLAIN = {
     "cancel_deletion": "The keys go back to Disabled (or Pending import if they never had material).",
 }
 CHECKBOX = {"disable": "I understand the impact of disabling keys"}
+TICK_FIRST = "tick the confirmation first"
 
 
 def key_list(keys: tuple[KeyRef, ...], shown: int = 8) -> str:
@@ -46,13 +50,22 @@ class ConfirmKeysDialog(FormDialog[StateChangeRequest]):
             if self.action_name in CHECKBOX:
                 yield Checkbox(CHECKBOX[self.action_name], id="understand")
             with Horizontal(classes="buttons"):
-                yield Button("OK", variant="primary", id="ok", disabled=self.action_name in CHECKBOX)
+                yield Button("OK", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
+                yield Label(TICK_FIRST if self.action_name in CHECKBOX else "", id="ok-why", classes="note")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self.query_one("#ok", Button).disabled = not event.value
+        why = self.query_one("#ok-why", Label)
+        why.remove_class("refused")
+        why.update("" if event.value else TICK_FIRST)
 
     def request(self) -> StateChangeRequest | None:
         if self.action_name in CHECKBOX and not self.query_one("#understand", Checkbox).value:
+            self.query_one("#ok-why", Label).add_class("refused")
+            self.query_one("#understand", Checkbox).focus()
             return None
         return StateChangeRequest(self.action_name, self.keys)
+
+    def action_cancel(self) -> None:
+        self.app.notify(f"{TITLES[self.action_name]}: cancelled, nothing changed")
+        super().action_cancel()
