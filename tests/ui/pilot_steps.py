@@ -48,3 +48,13 @@ def click(selector: str):
     async def go(pilot):
         await pilot.click(selector)
     return go
+
+
+async def open_rotation_tab(pilot) -> None:
+    """From the keys list, open the key under the cursor on its Rotation policy tab."""
+    from dewtui.keys.detail import KeyDetailScreen
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, KeyDetailScreen)
+    pilot.app.screen.action_show_tab("rotation")
+    await settle(pilot)

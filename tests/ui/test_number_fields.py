@@ -8,6 +8,7 @@ from dewtui.keys.delete_dialog import DeleteKeysDialog
 from dewtui.secrets.delete_dialog import DeleteSecretDialog
 from engine import KeyState
 from ui.helpers import SIZE, settle
+from ui.pilot_steps import open_rotation_tab
 
 
 def label_text(dialog, selector: str) -> str:
@@ -71,11 +72,10 @@ async def test_secret_deletion_days_refuse_a_fraction(app, eng):
 
 
 async def test_rotation_interval_refuses_a_fraction(app, eng):
-    from ui.test_rotation_flows import _open_rotation
     key = eng.kms.create_key("app/pay")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _open_rotation(pilot)
+        await open_rotation_tab(pilot)
         pane = app.screen.query_one("RotationPane")
         field = pane.query_one("#rotation-interval")
         field.value = ""

@@ -5,16 +5,8 @@ from textual.widgets import DataTable, Input, Switch
 
 from dewtui.widgets.confirm import ConfirmDialog
 from dewtui.keys.rotate_dialog import RotateConfirmDialog
-from dewtui.keys.detail import KeyDetailScreen
 from ui.helpers import SIZE, settle, toasts
-
-
-async def _open_rotation(pilot) -> None:
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, KeyDetailScreen)
-    pilot.app.screen.action_show_tab("rotation")
-    await settle(pilot)
+from ui.pilot_steps import open_rotation_tab
 
 
 async def test_rotate_now(app, eng):
@@ -22,7 +14,7 @@ async def test_rotate_now(app, eng):
     old = eng.kms.encrypt_data(key.key_id, b"before").cipher_text
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _open_rotation(pilot)
+        await open_rotation_tab(pilot)
         await pilot.click("#rotate-now")
         await settle(pilot)
         assert isinstance(app.screen, RotateConfirmDialog)
@@ -42,7 +34,7 @@ async def test_rotate_now_cancelled(app, eng):
     key = eng.kms.create_key("app/pay")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _open_rotation(pilot)
+        await open_rotation_tab(pilot)
         await pilot.click("#rotate-now")
         await settle(pilot)
         await pilot.click("#cancel")
@@ -54,7 +46,7 @@ async def test_switch_on_with_interval_then_off(app, eng):
     key = eng.kms.create_key("app/pay")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _open_rotation(pilot)
+        await open_rotation_tab(pilot)
         pane = app.screen.query_one("RotationPane")
         pane.query_one("#rotation-interval", Input).value = "20"
         await pilot.click("#rotation-switch")
