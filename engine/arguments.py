@@ -18,6 +18,7 @@ import enum
 import inspect
 import math
 import os
+import types
 import typing
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
@@ -33,7 +34,6 @@ VALUE_PARAMS = frozenset({"plain_text", "message", "secret_string", "secret_bina
                           "document", "secret_blob", "cipher_text", "signature", "mac"})
 INVALID = {"KMS": "KMS.0308", "CSMS": "CSMS.0002", "IAM": "IAM.0001", "CTS": "CTS.0002"}
 PARAM_CODES = {("KMS", "key_id"): "KMS.0205"}
-SCALARS = (bool, int, float, str, bytes, bytearray, datetime, date, timedelta, enum.Enum)
 
 
 # methods whose trace name is not their camelCased name (the cloud's CTS names)
@@ -109,7 +109,7 @@ def _text_only(hint: Any) -> tuple[bool, bool] | None:
     """(text only, None allowed) when the annotation is `str` or `str | None`, else None."""
     if hint is str:
         return True, False
-    if typing.get_origin(hint) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = set(typing.get_args(hint))
         if args == {str, type(None)}:
             return True, True
