@@ -2,6 +2,8 @@
 and `snap(...)` for SVG snapshots."""
 from __future__ import annotations
 
+from time import monotonic
+
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerState
 
@@ -10,23 +12,26 @@ from dewtui.shell.app import DewApp
 SIZE = (120, 40)
 LOCATION = "~/.local/share/dewtui/dew.db"  # fixed: the real tmp path varies per run
 SETTLE_ROUNDS = 500  # a bound, never reached by an app that settles: each round waits for work
+# A settled app stayed quiet this long: a layout pass can still post a message that starts
+# work (a paged table learning its height asks for its first page) a few idle polls later.
+QUIET_SECONDS = 0.05
 
 
 async def settle(pilot: Pilot) -> None:
     """Wait until the app has nothing pending: every worker finished (an exclusive worker
     cancelled by a newer one counts as finished), every message posted so far handled, no
-    animation scheduled; done after two rounds in a row found nothing to wait for."""
+    animation scheduled; done once rounds found nothing to wait for during QUIET_SECONDS."""
     app = pilot.app
-    quiet = 0
+    quiet_since = monotonic()
     for _ in range(SETTLE_ROUNDS):
         await pilot.wait_for_scheduled_animations()
         running = [w for w in app.workers if not w.is_finished]
         if not running:
-            quiet += 1
-            if quiet == 2:
+            if monotonic() - quiet_since >= QUIET_SECONDS:
                 return
+            await pilot.pause()
             continue
-        quiet = 0
+        quiet_since = monotonic()
         for worker in running:
             if worker.state is WorkerState.PENDING:
                 continue  # not started yet: the next round waits for it
