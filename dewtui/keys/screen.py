@@ -223,11 +223,8 @@ class KeysScreen(PagedListScreen):
 def open_key(app, key) -> None:
     """Show the detail screen of `key` (a KeyDetails) on top of the Keys area."""
     from dewtui.keys.detail import KeyDetailScreen
-    if app.current_mode != "keys":
-        app.switch_mode("keys")
-    while isinstance(app.screen, KeyDetailScreen):
-        app.pop_screen()
-    app.push_screen(KeyDetailScreen(key))
+    from dewtui.widgets.detail import open_detail
+    open_detail(app, "keys", KeyDetailScreen, key)
 
 
 class KeyJumpProvider(JumpProvider):

@@ -191,11 +191,8 @@ class SecretsScreen(PagedListScreen):
 def open_secret(app, secret) -> None:
     """Show the detail screen of `secret` (a Secret result) on top of the Secrets area."""
     from dewtui.secrets.detail import SecretDetailScreen
-    if app.current_mode != "secrets":
-        app.switch_mode("secrets")
-    while isinstance(app.screen, SecretDetailScreen):
-        app.pop_screen()
-    app.push_screen(SecretDetailScreen(secret))
+    from dewtui.widgets.detail import open_detail
+    open_detail(app, "secrets", SecretDetailScreen, secret)
 
 
 class SecretJumpProvider(JumpProvider):

@@ -113,3 +113,13 @@ class DetailScreen(DewScreen):
         tabs = self.query_one(TabbedContent)
         if tabs.query(f"#{self.TAB_PREFIX}{tab_id}"):
             tabs.active = f"{self.TAB_PREFIX}{tab_id}"
+
+
+def open_detail(app: Any, mode: str, screen_type: type[DetailScreen], item: Any) -> None:
+    """Show `screen_type(item)` on top of area `mode`, replacing a detail screen of that type
+    already open there (the palette's "Go to …" and the lists' `enter` both land here)."""
+    if app.current_mode != mode:
+        app.switch_mode(mode)
+    while isinstance(app.screen, screen_type):
+        app.pop_screen()
+    app.push_screen(screen_type(item))

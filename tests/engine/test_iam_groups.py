@@ -38,17 +38,6 @@ def ops(eng):
     return eng.as_user("bob")
 
 
-@pytest.fixture
-def partner(eng):
-    """`padmin`, the only administrator of account `partner`, and `mallory` there with `iam:*`."""
-    eng.iam.create_user("padmin", domain="partner", admin=True)
-    padmin = eng.as_user("padmin")
-    padmin.iam.create_policy("iam-all", allow(["iam:*:*"]))
-    padmin.iam.create_user("mallory")
-    padmin.iam.attach_policy("mallory", "iam-all")
-    return eng.as_user("mallory")
-
-
 # --- groups: create, list, delete ---------------------------------------------------------
 def test_create_and_list_groups(eng):
     g = eng.iam.create_group("ops")

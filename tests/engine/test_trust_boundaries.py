@@ -11,17 +11,6 @@ from policies import allow, count, traces
 from refusals import code_of
 
 
-@pytest.fixture
-def partner(eng):
-    """An administrator of another account and a non-admin user there holding `iam:*`."""
-    eng.iam.create_user("padmin", domain="partner", admin=True)
-    padmin = eng.as_user("padmin")
-    padmin.iam.create_policy("iam-all", allow(["iam:*:*"]))
-    padmin.iam.create_user("mallory")
-    padmin.iam.attach_policy("mallory", "iam-all")
-    return eng.as_user("mallory")
-
-
 # --- IAM never acts across accounts ---------------------------------------------------
 def test_iam_policy_in_another_account_cannot_take_over_this_one(eng, partner):
     local = eng.principal.domain_id
