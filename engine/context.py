@@ -24,6 +24,7 @@ class Context:
     source: str  # "tui", "api" or "cli"
     vault: Any  # engine.facade._Vault: holds the Hsm once unsealed
     home: Path | None = None  # the data directory (`$DEW_HOME`): topic files live under it
+    client_ip: str = ""  # the caller's network address when the call came over HTTP
 
     @property
     def hsm(self) -> Hsm:

@@ -187,8 +187,10 @@ class Engine:
         with self._ctx.db.session(write=False) as s:
             return [user_info(s, u) for u in s.exec(select(User).order_by(User.name)).all()]
 
-    def with_source(self, source: str) -> "Engine":
-        return Engine(replace(self._ctx, source=source), self.home)
+    def with_source(self, source: str, client_ip: str = "") -> "Engine":
+        """A view whose calls are traced with `source` (tui/api/cli/scheduler) and, for calls
+        that came over the network, the caller's address."""
+        return Engine(replace(self._ctx, source=source, client_ip=client_ip), self.home)
 
     def system(self) -> "Engine":
         """The scheduler's principal: acts for the local account, traced as `system`."""
