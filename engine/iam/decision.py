@@ -139,7 +139,11 @@ def refusal(p: Principal, action: str, resource: Resource, family: str) -> DewEr
         return DewError("KMS.0207", f"key {resource.name} does not exist", 404)
     kind = {"KeyId": "key"}.get(resource.kind, resource.kind)
     what = f"{action} on {kind} {resource.name}" if resource.scoped else action
-    return DewError(FORBIDDEN.get(family, "KMS.0306"), f"{p.name} has no permission for {what}", 403)
+    err = DewError(FORBIDDEN.get(family, "KMS.0306"), f"{p.name} has no permission for {what}", 403)
+    # what was asked, for a "why was that refused?" that re-asks the simulator (read them with
+    # getattr: no other DewError carries them); the other-account case above carries nothing
+    vars(err).update(principal=p.name, action=action, resource=str(resource))
+    return err
 
 
 def authorize(s: Session, p: Principal, action: str, resource: Resource, *, family: str = "KMS",
