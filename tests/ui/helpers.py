@@ -69,9 +69,9 @@ def toasts(app: DewApp) -> list[str]:
     return app.notify.shown  # type: ignore[attr-defined]
 
 
-def snap(snap_compare, engine, *steps):
-    """Start the app on `engine`, go through `steps` (keys to press, or async functions of
-    the pilot), let the app settle after each, and compare the screen's SVG."""
+def snap(snap_compare, engine, *steps, size: tuple[int, int] = SIZE):
+    """Start the app on `engine` in a terminal of `size`, go through `steps` (keys to press,
+    or async functions of the pilot), let the app settle after each, and compare the SVG."""
     async def run_before(pilot):
         await settle(pilot)
         for step in steps:
@@ -80,4 +80,4 @@ def snap(snap_compare, engine, *steps):
             else:
                 await step(pilot)
             await settle(pilot)
-    return snap_compare(make_app(engine), terminal_size=SIZE, run_before=run_before)
+    return snap_compare(make_app(engine), terminal_size=size, run_before=run_before)
