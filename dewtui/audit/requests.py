@@ -20,6 +20,10 @@ TIME_RANGES: tuple[tuple[str, str, timedelta | None], ...] = (
     ("custom range", "custom", None),
 )
 CUSTOM_RANGE = "custom"
+# The trace types and sources `list_traces` filters on (the engine's own lists; a test keeps
+# them equal): a UI action or an API call, and the entry point that made the call.
+TRACE_TYPES = ("ApiCall", "ConsoleAction")
+SOURCES = ("tui", "api", "cli", "scheduler")
 RANGE_DELTAS = {key: delta for _label, key, delta in TIME_RANGES}
 
 
@@ -32,6 +36,8 @@ class TraceQuery:
     resource: str = ""
     user: str = ""
     trace_rating: str | None = None
+    trace_type: str | None = None  # "ApiCall" or "ConsoleAction"
+    source: str | None = None  # "tui", "api", "cli" or "scheduler"
     time_range: str = "all"
     since: datetime | None = None  # the custom range's ends (UTC), used when time_range is "custom"
     until: datetime | None = None
@@ -51,6 +57,10 @@ class TraceQuery:
             kw["user"] = self.user.strip()
         if self.trace_rating:
             kw["trace_rating"] = self.trace_rating
+        if self.trace_type:
+            kw["trace_type"] = self.trace_type
+        if self.source:
+            kw["source"] = self.source
         delta = RANGE_DELTAS.get(self.time_range)
         if delta is not None:
             kw["since"] = now - delta
@@ -60,7 +70,8 @@ class TraceQuery:
 
     def filtered(self) -> bool:
         return bool(self.trace_name.strip() or self.resource_type or self.resource.strip()
-                    or self.user.strip() or self.trace_rating or self.time_range_filters())
+                    or self.user.strip() or self.trace_rating or self.trace_type or self.source
+                or self.time_range_filters())
 
     def time_range_filters(self) -> bool:
         if self.time_range == CUSTOM_RANGE:

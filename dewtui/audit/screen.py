@@ -1,7 +1,8 @@
 """The Audit area: search the trail (CTS), read one trace's JSON, export CSV, verify the chain.
 
 Filters follow the cloud's trace list: trace name, resource type, resource id or name
-("search by"), principal, rating and a time range inside the retention window. The list is
+("search by"), principal, rating, trace type (API call or console action), source (tui, api,
+cli, scheduler) and a time range inside the retention window. The list is
 newest first and paged in the database (`list_traces`/`count_traces` with limit/offset), so
 a trail of any size stays responsive; the selected trace's JSON (`show_trace`, the cloud's
 field names) is in the pane on the right. `ctrl+e` exports the current result (the engine
@@ -12,10 +13,10 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
-from dewtui.audit.requests import CUSTOM_RANGE, TIME_RANGES, ExportRequest, TraceQuery, VerifyRequest
+from dewtui.audit.requests import CUSTOM_RANGE, SOURCES, TIME_RANGES, TRACE_TYPES, ExportRequest, TraceQuery, VerifyRequest
 from dewtui.shell.fmt import clip, json_renderable, parse_utc, short_time, styled, when
 from dewtui.widgets.paged_list import PagedListScreen
 from dewtui.widgets.paged_table import PagedTable, page_status
@@ -24,11 +25,12 @@ COLUMNS = (("time", "Time (UTC)"), ("name", "Trace name"), ("rating", "Rating"),
            ("resource", "Resource"), ("user", "User"))
 RESOURCE_TYPES = ("cmk", "rng", "csms", "cts", "iam", "project")
 RATINGS = ("normal", "warning", "incident")
+TRACE_TYPE_LABELS = {"ApiCall": "API calls", "ConsoleAction": "Console actions"}
 RATING_STYLE = {"normal": "green", "warning": "yellow", "incident": "bold red"}
 INPUT_FIELDS = {"audit-name": "trace_name", "audit-resource": "resource", "audit-user": "user"}
 RANGE_FIELDS = {"audit-since": "since", "audit-until": "until"}  # the custom range's ends
 SELECT_FIELDS = {"audit-type": "resource_type", "audit-by": "search_by", "audit-rating": "trace_rating",
-                 "audit-range": "time_range"}
+                 "audit-trace-type": "trace_type", "audit-source": "source", "audit-range": "time_range"}
 
 
 def trace_cells(t) -> tuple:
@@ -40,7 +42,8 @@ def describe_filters(q: TraceQuery) -> str:
     parts = [f"{label} {value}" for label, value in (
         ("name", q.trace_name.strip()), ("type", q.resource_type or ""),
         (f"resource {q.search_by}", q.resource.strip()), ("user", q.user.strip()),
-        ("rating", q.trace_rating or "")) if value]
+        ("rating", q.trace_rating or ""), ("trace type", q.trace_type or ""),
+        ("source", q.source or "")) if value]
     if q.time_range == CUSTOM_RANGE:
         parts.append(f"from {when(q.since) if q.since else 'the retention start'} "
                      f"to {when(q.until) if q.until else 'now'}")
@@ -50,6 +53,8 @@ def describe_filters(q: TraceQuery) -> str:
 
 
 class AuditScreen(PagedListScreen):
+    # the filters are a grid: four to a row on a narrow terminal, six on a wide one
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="trace name, then tab through the filters"),
         Binding("ctrl+e", "export", "Export CSV", tooltip="the current result, at most 5000 traces"),
@@ -65,14 +70,15 @@ class AuditScreen(PagedListScreen):
         self._shown_trace: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="audit-filters"):
+        with Container(id="audit-filters"):
             yield Input(placeholder="/ trace name, e.g. createKey", id="audit-name")
             yield Select([(t, t) for t in RESOURCE_TYPES], prompt="Any resource", id="audit-type")
             yield Select([("by name", "name"), ("by id", "id")], value="name", allow_blank=False, id="audit-by")
             yield Input(placeholder="resource name or id", id="audit-resource")
-        with Horizontal(classes="audit-filters", id="audit-filters-2"):
             yield Input(placeholder="principal (user name)", id="audit-user")
             yield Select([(r.capitalize(), r) for r in RATINGS], prompt="Any rating", id="audit-rating")
+            yield Select([(TRACE_TYPE_LABELS.get(t, t), t) for t in TRACE_TYPES], prompt="Any trace type", id="audit-trace-type")
+            yield Select([(f"from {s}", s) for s in SOURCES], prompt="Any source", id="audit-source")
             yield Select([(label.capitalize(), key) for label, key, _d in TIME_RANGES], value="all",
                          allow_blank=False, id="audit-range")
             yield Input(placeholder="from YYYY-MM-DD HH:MM", id="audit-since", classes="audit-range-end")
@@ -170,7 +176,7 @@ class AuditScreen(PagedListScreen):
             if getattr(self.lq, field) != value:
                 self.set_query(**{field: value})
         if event.select.id == "audit-range":
-            self.query_one("#audit-filters-2").set_class(event.value == CUSTOM_RANGE, "-custom")
+            self.query_one("#audit-filters").set_class(event.value == CUSTOM_RANGE, "-custom")
 
     # --- actions -----------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -184,7 +190,8 @@ class AuditScreen(PagedListScreen):
         for wid in INPUT_FIELDS:
             self.query_one(f"#{wid}", Input).value = ""
         self.query_one("#audit-type", Select).clear()
-        self.query_one("#audit-rating", Select).clear()
+        for wid in ("#audit-rating", "#audit-trace-type", "#audit-source"):
+            self.query_one(wid, Select).clear()
         self.query_one("#audit-by", Select).value = "name"
         self.query_one("#audit-range", Select).value = "all"
         for wid in RANGE_FIELDS:
