@@ -208,6 +208,25 @@ class Engine:
             acc = s.get(Account, self._ctx.principal.domain_id)
             return acc.name if acc else ""
 
+    @property
+    def project_id(self) -> str:
+        """The acting principal's account's project id (32 hex; the `{project_id}` of the
+        cloud's paths), made on first need and fixed from then on."""
+        if self.sealed:
+            raise SealedError()
+        from engine.iam.access_keys import account_project_id
+        return account_project_id(self._ctx, self._ctx.principal.domain_id)
+
+    def authenticate(self, access: str, string_to_sign: str, signature: str, *, project_id: str,
+                     client_ip: str = "") -> "Engine":
+        """A view acting as the owner of access key `access`, traced with source `api` and
+        `client_ip`, when `signature` signs `string_to_sign` (SDK-HMAC-SHA256) for the
+        owner's `project_id`; else a gateway refusal (APIGW.0301/0302) that writes nothing."""
+        from engine.iam.access_keys import verify_signed_request
+        p = verify_signed_request(self._ctx, access, string_to_sign, signature, project_id)
+        ip = client_ip if isinstance(client_ip, str) else ""
+        return Engine(replace(self._ctx, principal=p, source="api", client_ip=ip[:64]), self.home)
+
     # --- services ----------------------------------------------------------------------
     def _service(self, name: str, factory: Any) -> Any:
         svc = self._services.get(name)

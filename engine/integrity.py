@@ -40,6 +40,7 @@ from sqlalchemy.orm.base import instance_state
 from engine.codec import canonical
 from engine.db import ROW_MAC_INFO  # Session.info entry: the keyed HMAC state, copied per row
 from engine.errors import DewError, SealedError
+from engine.models.access_keys import AccessKey
 from engine.models.core import Meta, Policy, PolicyAttachment, User
 from engine.models.csms import Secret, SecretStage
 from engine.models.grants import Grant
@@ -75,10 +76,13 @@ BOUND: dict[type, tuple[str, ...]] = {
     UserGroup: ("group_id", "name", "domain_id", "created"),
     GroupMembership: ("group_id", "user_id"),
     GroupPolicyAttachment: ("group_id", "policy_id"),
+    AccessKey: ("access", "user_id", "domain_id", "status", "description", "created_at",
+                "secret_sealed"),
 }
 # columns of protected tables deliberately not bound, with why
 UNBOUND: dict[type, dict[str, str]] = {
     PolicyAttachment: {"id": "surrogate key; (user_id, policy_id) is unique and bound"},
+    AccessKey: {"last_used_at": "a hint shown to the key's owner; decides nothing"},
 }
 _TABLES = {m.__table__.name: m for m in BOUND}  # type: ignore[attr-defined]
 

@@ -11,7 +11,8 @@ Creating a user in a *new* account (`domain=` a name not yet taken) makes that a
 Deleting a user (`iam:users:delete`) removes its policy attachments and group memberships;
 it is refused for the user acting, for the local account's `admin` (the user the engine
 opens as: it would be made again at the next open), for an account's last administrator,
-and, for anyone but an administrator, for an administrator.
+for a user that still owns access keys, and, for anyone but an administrator, for an
+administrator. Access keys: engine.iam.access_keys.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, or_, select
 
 from engine.errors import DewError
+from engine.iam.access_keys import IamAccessKeys, keys_of_user
 from engine.iam.bootstrap import ADMIN_USER, ensure_account
 from engine.iam.decision import decide
 from engine.iam.groups import IamGroups, remove_memberships_of_user
@@ -108,7 +110,7 @@ def user_info(s: Session, u: User) -> UserInfo:
                     tuple(g.name for g, _member in groups))
 
 
-class IamService(IamGroups):
+class IamService(IamGroups, IamAccessKeys):
     # --- users ------------------------------------------------------------------------------
     def create_user(self, name: str, domain: str | None = None, admin: bool = False) -> UserInfo:
         with self._call("createUser", "iam", request={"name": name, "domain": domain,
@@ -159,7 +161,8 @@ class IamService(IamGroups):
 
     def delete_user(self, name: str) -> None:
         """Delete a user of the caller's account with its policy attachments and group
-        memberships. Grants naming it stay on their keys (a user id is never reused)."""
+        memberships. Grants naming it stay on their keys (a user id is never reused). A user
+        that still owns access keys is refused: its keys are deleted first."""
         with self._call("deleteUser", "iam", request={"name": name}) as call:
             call.resource("", name if isinstance(name, str) else "")
             check_user_name(name)
@@ -178,8 +181,10 @@ class IamService(IamGroups):
                     raise DewError(FORBIDDEN, f"{name} is the account's last administrator", 403)
                 if not call.principal.is_admin:
                     raise DewError(FORBIDDEN, "only an administrator can delete an administrator", 403)
-            # Access keys do not exist yet. When they do, a user that still owns access keys
-            # is refused here, before anything is removed.
+            held = keys_of_user(call.s, u.user_id)
+            if held:
+                raise DewError(FORBIDDEN, f"{name} still owns {held} access key(s): delete them "
+                                          "first", 403)
             call.s.execute(delete(PolicyAttachment).where(col(PolicyAttachment.user_id) == u.user_id))
             remove_memberships_of_user(call.s, u.user_id)
             call.s.delete(u)
