@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from engine.errors import DewError
@@ -19,7 +20,9 @@ from engine.errors import DewError
 STR, INT, BOOL, LIST, OBJECT, OBJECTS = "str", "int", "bool", "list", "object", "objects"
 TEXT = "text"      # a string the engine takes as UTF-8 bytes (encrypt-data's plain_text)
 BASE64 = "base64"  # a base64 string the engine takes as bytes (sign/verify/MAC messages)
-WIRE_TYPES = (STR, INT, BOOL, LIST, OBJECT, OBJECTS, TEXT, BASE64)
+EPOCH = "epoch"    # an integer of epoch seconds (milliseconds when > 10^11) the engine takes as a UTC datetime
+WIRE_TYPES = (STR, INT, BOOL, LIST, OBJECT, OBJECTS, TEXT, BASE64, EPOCH)
+MS_THRESHOLD = 10 ** 11  # later than year 5138 in seconds: the value is in milliseconds
 
 BODY, PATH, QUERY = "body", "path", "query"
 
@@ -97,6 +100,13 @@ def decode_field(op: Operation, f: Field, value: Any) -> Any:
         text = value.strip()
         if text.lstrip("-").isdigit() and len(text) <= 20:
             return int(text)
+        return value
+    if f.wire == EPOCH:
+        number = value
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 20:
+            number = int(value.strip())
+        if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < 2 ** 48:
+            return datetime.fromtimestamp(number / 1000 if number > MS_THRESHOLD else number, timezone.utc)
         return value
     if f.wire == BOOL and isinstance(value, str):
         return {"true": True, "false": False}.get(value.strip().lower(), value)
