@@ -4,8 +4,15 @@ rotation policy, grants), listed once in `KEY_TABS`.
 A new aspect is one `DetailTab` line with a `DetailPane` subclass and an `applies(key)` test
 (e.g. only for asymmetric keys). The screen reloads the key after any change and hands it to
 every pane.
+
+The frame (title, "Loading…") shows at once; the tabs are built when `describe_key` comes
+back from its worker, read as the acting user. When another user starts acting the tabs go
+away and the key is read again as that user; a refused read leaves only its reason on screen.
 """
 from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Label, Static, TabbedContent, TabPane, Tabs
 
 from dewtui.keys.details_tab import DetailsPane
 from dewtui.keys.grants_tab import GrantsPane
@@ -47,7 +54,64 @@ class KeyDetailScreen(DetailScreen):
     def title_markup(self, key) -> str:
         return key_title(key)
 
+    last_tab = ""  # the tab shown before the tabs went away (shown again when they come back)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(self.title_markup(self.item), id=self.TITLE_ID)
+        yield Label(f"Loading {self.item.key_alias}…", id="key-empty", classes="note")
+
+    def on_mount(self) -> None:
+        self.reload_item()
+
+    def tabs_shown(self) -> bool:
+        return bool(self.query(f"#{self.TABS_ID}"))
+
     def reload_item(self) -> None:
-        key_id = self.item.key_id
-        self.call_engine(lambda: self.engine.kms.describe_key(key_id), label="describe key",
-                         done=self.show_item)
+        kms, key_id, acting = self.engine.kms, self.item.key_id, self.app.principal
+        self.call_engine(lambda: kms.describe_key(key_id), label="describe key", quiet=True,
+                         group=f"describe-{key_id}", exclusive=True,
+                         done=lambda key: self._landed(key, acting), failed=self._refused)
+
+    def _landed(self, key, acting: str) -> None:
+        if acting != self.app.principal:
+            return  # read as the previous user: a newer read is on its way
+        if self.tabs_shown():
+            self.show_item(key)
+            return
+        self.item = key
+        self.query_one(f"#{self.TITLE_ID}", Static).update(self.title_markup(key))
+        self.query_one("#key-empty").display = False
+        shown = [f"{self.TAB_PREFIX}{t.id}" for t in self.TABS if t.applies(key)]
+        tabs = TabbedContent(id=self.TABS_ID, initial=self.last_tab if self.last_tab in shown else "")
+        for t in self.TABS:
+            if t.applies(key):
+                tabs.compose_add_child(TabPane(t.title, t.pane(key), id=f"{self.TAB_PREFIX}{t.id}"))
+        self.mount(tabs, after=f"#{self.TITLE_ID}")
+        self.call_after_refresh(self._focus_tabs)
+
+    def _focus_tabs(self) -> None:
+        if self.focused is None and self.tabs_shown():
+            self.query_one(f"#{self.TABS_ID}", TabbedContent).query_one(Tabs).focus()
+
+    def _forget(self, why: str, refused: bool = False) -> None:
+        """Nothing of the key on screen but its id and `why`."""
+        for tabs in self.query(f"#{self.TABS_ID}").results(TabbedContent):
+            self.last_tab = tabs.active
+            tabs.remove()
+        self.query_one(f"#{self.TITLE_ID}", Static).update(f"[dim]key {self.item.key_id}[/]")
+        note = self.query_one("#key-empty", Label)
+        note.update(why)
+        note.set_class(refused, "refused")
+        note.display = True
+
+    def _refused(self, err) -> None:
+        self._forget(f"{err.code}: {err.message}", refused=True)
+
+    def on_dew_app_principal_changed(self, message) -> None:
+        message.prevent_default()  # DewScreen's handler would reload the old tabs
+        self._forget(f"Loading as {message.principal}…")
+        self.reload_item()
+
+    def action_show_tab(self, tab_id: str) -> None:
+        if self.tabs_shown():
+            super().action_show_tab(tab_id)

@@ -50,6 +50,7 @@ class KeysScreen(PagedListScreen):
         self.marked: dict[str, KeyRef] = {}
         self.page = None  # the KeyList shown
         self._by_id: dict = {}
+        self.shown_as = ""  # the principal the rows shown were read as
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -71,13 +72,37 @@ class KeysScreen(PagedListScreen):
 
     # --- loading -----------------------------------------------------------------------
     def reload(self, cursor: str = "keep") -> None:
-        q = self.lq
-        self.call_engine(lambda: self.engine.kms.list_keys(**q.kwargs()), group="keys-list",
-                         exclusive=True, label="list keys", done=lambda page: self._show(page, cursor))
+        q, kms, acting = self.lq, self.engine.kms, self.app.principal
+        if self.shown_as and self.shown_as != acting:
+            self.forget_rows(f"loading as {acting}…")
+        self.call_engine(lambda: kms.list_keys(**q.kwargs()), group="keys-list", exclusive=True,
+                         label="list keys", done=lambda page: self._show(page, cursor, acting),
+                         failed=self._refused)
 
-    def _show(self, page, cursor: str) -> None:
+    def forget_rows(self, why: str, refused: bool = False) -> None:
+        """No rows on screen (another user acts, or the list was refused): never stale ones."""
+        self.page, self._by_id, self.shown_as = None, {}, ""
+        self.marked.clear()
+        self.query_one(KeyTable).show_page((), set())
+        status = self.query_one("#status", Static)
+        status.update(why)
+        status.set_class(refused, "refused")
+
+    def _refused(self, err) -> None:
+        self.forget_rows(f"{err.code}: {err.message} — no keys shown", refused=True)
+
+    def on_dew_app_principal_changed(self, message) -> None:
+        message.prevent_default()  # DewScreen's handler would reload a second time
+        self.forget_rows(f"loading as {message.principal}…")
+        self.reload()
+
+    def _show(self, page, cursor: str, acting: str = "") -> None:
+        if acting and acting != self.app.principal:
+            return  # read as the previous user: a newer load is on its way
         if not self.page_landed(len(page.keys), page.total):
             return
+        self.shown_as = acting or self.app.principal
+        self.query_one("#status").remove_class("refused")
         self.page = page
         self._by_id = {k.key_id: k for k in page.keys}
         self.query_one(KeyTable).show_page(page.keys, set(self.marked), cursor)
