@@ -1,30 +1,56 @@
-"""The `dewtui` command: the TUI by default; `run-due` and `scheduler` for headless machines."""
+"""The `dewtui` command: the TUI when no subcommand is given; headless commands, the HTTP
+server and the CLI of every cloud operation otherwise (dewtui.cli).
+
+Subcommands are imported only when named (dewtui.cli.lazy), so `dewtui` alone starts the
+TUI without loading the server, the operation table or Click commands it does not run.
+A command whose module is not part of this installation is simply not listed.
+"""
 from __future__ import annotations
 
-import argparse
 import sys
+
+import click
+
+from dewtui.cli.lazy import LazyGroup
+
+COMMANDS = {
+    "run-due": "dewtui.cli.headless:run_due_command",
+    "scheduler": "dewtui.cli.headless:scheduler_command",
+    "encrypt-file": "dewtui.cli.file_commands:encrypt_file_command",
+    "decrypt-file": "dewtui.cli.file_commands:decrypt_file_command",
+    "kms": "dewtui.cli.operations:kms_group",
+    "csms": "dewtui.cli.operations:csms_group",
+    "iam": "dewtui.cli.iam:iam_group",
+    "serve": "dewtui.serve.command:serve_command",
+    "init": "dewtui.shell.rootkey_init:init_command",
+    "completion": "dewtui.cli.completion:completion_command",
+}
+
+
+def run_tui(home: str | None) -> int:
+    from dewtui.shell.app import run_tui as run
+    return run(home)
+
+
+@click.group("dewtui", cls=LazyGroup, lazy=COMMANDS, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", metavar="DIR", default=None,
+              help="data directory (default: DEW_HOME or the platform's user data dir)")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """Data Encryption Workshop in the terminal: the TUI without a command."""
+    if ctx.invoked_subcommand is None:
+        ctx.exit(run_tui(home))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dewtui", description="Data Encryption Workshop in the terminal")
-    parser.add_argument("--home", help="data directory (default: DEW_HOME or the platform's user data dir)")
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run-due", help="do all due work once (for cron) and exit")
-    sched = sub.add_parser("scheduler", help="run due work on an interval in the foreground")
-    sched.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
-    from dewtui.file_commands import add_file_commands
-    add_file_commands(sub)  # encrypt-file, decrypt-file
-    args = parser.parse_args(argv)
-    if getattr(args, "file_command", None):
-        return args.file_command(args)
-    if args.command == "run-due":
-        from dewtui.cli import run_due_once
-        return run_due_once(args.home)
-    if args.command == "scheduler":
-        from dewtui.cli import run_scheduler
-        return run_scheduler(args.home, args.interval)
-    from dewtui.shell.app import run_tui
-    return run_tui(args.home)
+    """Run `dewtui` with `argv` (default: the process's); → the exit code (0 ok, 1 refused,
+    2 usage)."""
+    try:
+        cli.main(args=argv, prog_name="dewtui", standalone_mode=True)
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ import signal
 import sys
 import threading
 
+import click
+
+from dewtui.cli.common import home_of
 from engine import DewError, Engine
 from engine.catalog import DueReport
 
@@ -79,3 +82,19 @@ def run_scheduler(home: str | None, interval: float) -> int:
             signal.signal(signal.SIGTERM, previous)
     print("dewtui scheduler: stopped", flush=True)
     return 0
+
+
+# --- as `dewtui` subcommands --------------------------------------------------------------
+@click.command("run-due")
+@click.pass_context
+def run_due_command(ctx: click.Context) -> None:
+    """Do all due work once (for cron) and exit: 0 done, 1 a job failed, 2 cannot open."""
+    ctx.exit(run_due_once(home_of(ctx)))
+
+
+@click.command("scheduler")
+@click.option("--interval", type=float, default=60.0, show_default=True, help="seconds between passes")
+@click.pass_context
+def scheduler_command(ctx: click.Context, interval: float) -> None:
+    """Run due work on an interval in the foreground (Ctrl-C to stop)."""
+    ctx.exit(run_scheduler(home_of(ctx), interval))

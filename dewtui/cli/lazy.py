@@ -1,0 +1,43 @@
+"""A Click group whose subcommands are imported only when named (Click's documented lazy
+loading pattern): `dewtui` with no subcommand starts the TUI without importing the HTTP
+server, the operation table or any other command's module.
+
+A command whose module does not exist (a command another part of dewtui may not ship yet)
+is left out of the listing and answers "no such command"; any other import error surfaces.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+
+def _load(target: str) -> click.Command | None:
+    module_name, attr = target.split(":", 1)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name is not None and (module_name == e.name or module_name.startswith(e.name + ".")):
+            return None  # the command's own module is missing, not one of its imports
+        raise
+    command = getattr(module, attr, None)
+    return command if isinstance(command, click.Command) else None
+
+
+class LazyGroup(click.Group):
+    """`lazy`: command name → "module:attribute" of a click.Command, imported on first use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names |= {name for name, target in self.lazy.items() if _load(target) is not None}
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            return _load(self.lazy[cmd_name])
+        return super().get_command(ctx, cmd_name)
