@@ -43,6 +43,8 @@ GLOBAL_BINDINGS: list[Binding] = [
     Binding("q", "quit", "Quit", tooltip="leave dewtui"),
     Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     Binding("ctrl+u", "act_as", "Act as user…", show=False, tooltip="switch the acting principal"),
+    Binding("w", "why_refused", "Why was that refused?", show=False,
+            tooltip="the permission simulator, on the last refused call"),
 ] + [Binding(a.key, f"switch_mode('{a.id}')", f"Go to {a.title}", show=False, tooltip=f"the {a.title} area")
      for a in AREAS]
 
@@ -174,6 +176,10 @@ class DewApp(EngineBridge, App):
     def action_act_as(self) -> None:
         from dewtui.iam.switch import act_as_flow
         act_as_flow(self)
+
+    def action_why_refused(self) -> None:
+        from dewtui.iam.why import why_flow
+        why_flow(self)
 
     def action_help(self) -> None:
         from dewtui.shell.help import HelpDialog

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from dewtui.audit.screen import AuditScreen
 from dewtui.events.notifications import NotificationsScreen
 from dewtui.events.screen import EventsScreen
+from dewtui.iam.screen import IamScreen
 from dewtui.keys.screen import KeyJumpProvider, KeysScreen
 from dewtui.secrets.screen import SecretJumpProvider, SecretsScreen
 
@@ -34,6 +35,7 @@ AREAS: tuple[Area, ...] = (
     Area("events", "Events", "3", EventsScreen),
     Area("notifications", "Notifications", "4", NotificationsScreen),
     Area("audit", "Audit", "5", AuditScreen),
+    Area("iam", "IAM", "6", IamScreen),
 )
 
 DEFAULT_AREA = AREAS[0].id

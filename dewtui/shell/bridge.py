@@ -98,5 +98,8 @@ class EngineBridge:
             job.failed(err)
 
     def show_error(self, err: DewError) -> None:
-        """The one place a refusal becomes a toast: its code and its message."""
-        self.notify(f"{err.code}: {err.message}", title="Refused", severity="error", timeout=8)  # type: ignore[attr-defined]
+        """The one place a refusal becomes a toast: its code and its message. A refusal for
+        lack of permission is kept for "Why was that refused?" and its toast says so."""
+        from dewtui.iam.why import remember_refusal
+        title = "Refused · w: why?" if remember_refusal(self, err) else "Refused"
+        self.notify(f"{err.code}: {err.message}", title=title, severity="error", timeout=8)  # type: ignore[attr-defined]

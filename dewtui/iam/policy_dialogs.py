@@ -1,0 +1,113 @@
+"""View a policy's document; create a custom policy in a JSON editor.
+
+The editor is a Textual `TextArea` with `language="json"` (highlighted when Textual's
+syntax extra is installed, plain text otherwise), a name, and the guide's example policies
+as templates. The engine is the one validator: Save hands the name and the text to the
+`save` function the policies tab gives (which calls `iam.create_policy`); on a refusal the
+dialog stays open, keeps the text, and shows the code and the message — which names the
+bad field ("statement 0: Effect must be Allow or Deny"). Enter in the name field saves, as
+does ctrl+s anywhere; enter in the editor is a new line; esc cancels.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from dewtui.iam.requests import PolicyRequest
+from dewtui.iam.templates import POLICY_TEMPLATES, document_text, template_text
+from dewtui.widgets.form import FormDialog
+
+EMPTY_POLICY = '{\n  "Version": "1.1",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": []\n    }\n  ]\n}'
+# save(request, saved, refused): call the engine; saved() closes the dialog, refused(err) keeps it
+Save = Callable[[PolicyRequest, Callable[[Any], None], Callable[[Any], None]], None]
+
+
+class PolicyViewDialog(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, policy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def compose(self) -> ComposeResult:
+        kind = "system policy (read-only)" if self.policy.system else "custom policy of this account"
+        with Vertical(classes="dialog iam-dialog", id="policy-view"):
+            yield Label(f"Policy {escape(self.policy.name)}", classes="dialog-title")
+            yield Label(f"{kind} · {self.policy.policy_id}", classes="explain")
+            yield TextArea(document_text(self.policy.document), language="json", read_only=True,
+                           show_line_numbers=True, id="policy-document")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", variant="primary", id="close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PolicyEditorDialog(FormDialog[PolicyRequest]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
+
+    def __init__(self, save: Save) -> None:
+        super().__init__()
+        self.save = save
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        templates = [(title, i) for i, (title, _doc) in enumerate(POLICY_TEMPLATES)]
+        with Vertical(classes="dialog iam-dialog", id="policy-editor"):
+            yield Label("Create custom policy", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("Name", classes="field-label")
+                yield Input(placeholder="1-128 characters", id="policy-name")
+            with Horizontal(classes="field"):
+                yield Label("Template", classes="field-label")
+                yield Select(templates, prompt="start from a guide example…", id="policy-template")
+            yield TextArea(EMPTY_POLICY, language="json", show_line_numbers=True, tab_behavior="indent",
+                           id="policy-text")
+            yield Static("", id="errors", classes="error")
+            yield Label("ctrl+s saves (the engine checks the document) · esc cancels", classes="note")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#policy-name", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "policy-template" and isinstance(event.value, int):
+            self.query_one("#policy-text", TextArea).text = template_text(event.value)
+
+    def request(self) -> PolicyRequest | None:
+        name = self.query_one("#policy-name", Input).value
+        ok = bool(name.strip())
+        self.query_one("#policy-name", Input).set_class(not ok, "-invalid")
+        self.query_one("#errors", Static).update("" if ok else "• policy name: 1-128 characters")
+        return PolicyRequest(name, self.query_one("#policy-text", TextArea).text) if ok else None
+
+    def action_submit(self) -> None:
+        """Save through the engine; close only once it accepted the policy."""
+        request = self.request()
+        if request is None or self.saving:
+            return
+        self.saving = True
+        self.query_one("#errors", Static).update("[dim]saving…[/]")
+        self.save(request, self._saved, self._refused)
+
+    def _saved(self, _policy) -> None:
+        self.saving = False
+        self.dismiss(PolicyRequest(self.query_one("#policy-name", Input).value,
+                                   self.query_one("#policy-text", TextArea).text))
+
+    def _refused(self, err) -> None:
+        self.saving = False
+        self.query_one("#errors", Static).update(f"• [b]{escape(err.code)}[/]: {escape(err.message)}")
+        self.query_one("#policy-text", TextArea).focus()
