@@ -50,7 +50,8 @@ class _Vault:
         self.root = root
         self.rng = rng
         self.hsm: Hsm | None = Hsm(root.key, rng) if root.key is not None else None
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
+        self.failed_unseals: list[datetime] = []  # wrong passphrases while sealed: traced at unseal
 
 
 def _database_in_use(db: Database, home: Path, default_url: bool) -> bool:
@@ -121,6 +122,10 @@ class Engine:
         return eng
 
     def _start(self, run_due: bool) -> None:
+        from engine.rootkeys.carried import load_carried
+        from engine.rootkeys.pending import settle_pending_root
+        settle_pending_root(self._ctx.vault, self._ctx.db, self.home)  # an interrupted rotation
+        load_carried(self._ctx.db, self._ctx.hsm)
         db, hsm = self._ctx.db, self._ctx.hsm
         db.derive_row_key(hsm)  # protected rows are MACed and checked from here on
         fp = hsm.fingerprint()
@@ -153,13 +158,49 @@ class Engine:
         with vault.lock:
             if vault.hsm is not None:
                 return
-            key = vault.root.unseal(passphrase)
+            try:
+                key = vault.root.unseal(passphrase)
+            except DewError as e:
+                if e.code == "DEW.0002":
+                    vault.failed_unseals.append(self._ctx.clock.now())
+                raise
             vault.hsm = Hsm(key, vault.rng)
-        try:
-            self._start(run_due=True)
-        except BaseException:
-            vault.hsm = None
-            raise
+            try:
+                self._start(run_due=True)
+            except BaseException:
+                vault.hsm = None
+                raise
+            failures, vault.failed_unseals = vault.failed_unseals, []
+        self._root_keys().record_unseal(failures)
+
+    # --- the root key ------------------------------------------------------------------
+    def _root_keys(self) -> Any:
+        from engine.rootkeys.service import RootKeyService
+        return self._service("rootkeys", RootKeyService)
+
+    @property
+    def root_passphrase_set(self) -> bool:
+        """Whether the root key file is passphrase-sealed."""
+        return bool(self._ctx.vault.root.protected)
+
+    def set_root_passphrase(self, new: str, *, current: str | None = None) -> None:
+        """Seal the root key file under `new`, or change its passphrase (`current` must open
+        it: wrong → DEW.0002). Administrators only; traced (never the passphrases)."""
+        self._root_keys().set_passphrase(new, current)
+
+    def remove_root_passphrase(self, current: str) -> None:
+        """Store the root key file plain again (`current` must open it). Administrators only."""
+        self._root_keys().remove_passphrase(current)
+
+    def seal_now(self) -> None:
+        """Drop the root key from memory: every view of this engine is sealed until `unseal`
+        (DEW.0004 when the file has no passphrase: nothing could unseal it then)."""
+        self._root_keys().seal_now()
+
+    def rotate_root_key(self) -> Any:
+        """A new root key for everything sealed in the database, in one transaction; the key
+        file is replaced after the commit. Administrators only. → `RootRotation`."""
+        return self._root_keys().rotate()
 
     # --- principals --------------------------------------------------------------------
     def _principal(self, name: str) -> Principal:

@@ -1,10 +1,18 @@
 """The root key file: 32 random bytes in `root.key` (mode 0600), optionally passphrase-sealed.
 
 Plain form: `{"version": 1, "kind": "plain", "key": <b64>}`. Sealed form: the key encrypted
-with AES-256-GCM under a key derived by scrypt (memory-hard) from the passphrase. A sealed
-file without a passphrase leaves the engine sealed; a wrong passphrase is refused without
-saying anything else. A file others can read, or one that is damaged, is refused with a
-message saying what to fix; an empty passphrase never seals (it would protect nothing).
+with AES-256-GCM under a key derived by scrypt (memory-hard) from the passphrase; the scrypt
+parameters (n, r, p) and the salt are stored beside it. A sealed file without a passphrase
+leaves the engine sealed; a wrong passphrase is refused without saying anything else. A file
+others can read, or one that is damaged, is refused with a message saying what to fix; an
+empty passphrase never seals (it would protect nothing).
+
+The file is only ever replaced whole (`replace_root_doc`: a private temporary file, fsync,
+rename, fsync of the folder), so a crash leaves the old file or the new one. Root key
+rotation writes the new key to `root.key.next` first (`NEXT_FILE`); engine.rootkeys decides
+which of the two belongs to the database. Once unsealed, the key the passphrase derived
+(`kek`) stays in memory beside the root key (and is dropped with it) so a rotated key can be
+sealed under the same passphrase without asking for it again.
 """
 from __future__ import annotations
 
@@ -25,6 +33,7 @@ from engine.hsm.rootkey_doc import (MAX_FILE_BYTES, PLAIN_KIND, SEALED_KIND, par
 from engine.rand import SystemRng
 
 ROOT_KEY_FILE = "root.key"
+NEXT_FILE = "root.key.next"  # a rotated key waiting for its database commit
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
 _AAD = b"dewtui root key v1"
 
@@ -35,18 +44,49 @@ class RootKeyFile:
 
     path: Path
     key: bytes | None
-    sealed_doc: dict | None = None
+    sealed_doc: dict | None = None  # the file's sealed document; None for a plain file
+    kek: bytes | None = None  # what the passphrase derived (held only while unsealed)
 
     @property
     def sealed(self) -> bool:
         return self.key is None
 
+    @property
+    def protected(self) -> bool:
+        """Whether the file is passphrase-sealed (whatever is in memory now)."""
+        return self.sealed_doc is not None
+
     def unseal(self, passphrase: str) -> bytes:
         if self.key is not None:
             return self.key
         assert self.sealed_doc is not None
-        self.key = _open_sealed(self.sealed_doc, checked_passphrase(passphrase, "unseal the root key"))
+        self.key, self.kek = _open_sealed(self.sealed_doc,
+                                          checked_passphrase(passphrase, "unseal the root key"))
         return self.key
+
+    def forget(self) -> None:
+        """Drop the key (and the passphrase's key) from memory: sealed until `unseal`."""
+        if self.sealed_doc is None:
+            raise DewError("DEW.0004", "the root key is not passphrase-sealed: set a passphrase "
+                                       "before sealing the engine", 400)
+        self.key = self.kek = None
+
+    def check_passphrase(self, passphrase: object) -> None:
+        """Refuse (DEW.0002, without detail) a passphrase that does not open this file."""
+        if self.sealed_doc is None:
+            raise DewError("DEW.0004", "the root key is not passphrase-sealed", 400)
+        key, _ = _open_sealed(self.sealed_doc, checked_passphrase(passphrase, "check the root key passphrase"))
+        if key != self.key:
+            raise DewError("DEW.0002", "wrong passphrase for the root key", 403)
+
+    def doc_for(self, key: bytes, rng: SystemRng) -> dict:
+        """The file document for `key` protected as this file is: plain, or sealed under the
+        same passphrase (same salt and parameters, a fresh nonce)."""
+        if self.sealed_doc is None:
+            return plain_doc(key)
+        if self.kek is None:
+            raise DewError("DEW.0001", "the engine is sealed: unseal it with the root key passphrase", 403)
+        return _sealed_with(key, self.kek, sealed_parts(self.sealed_doc)[0], self.sealed_doc, rng)
 
 
 def checked_passphrase(passphrase: object, purpose: str) -> str:
@@ -64,23 +104,48 @@ def _kdf(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
-def _open_sealed(doc: dict, passphrase: str) -> bytes:
-    salt, nonce, ct = sealed_parts(doc)
+def _open_sealed(doc: dict, passphrase: str) -> tuple[bytes, bytes]:
+    """(root key, kek) of a sealed document; DEW.0002 without detail when it does not open."""
+    salt, _, _ = sealed_parts(doc)
     kek = _kdf(passphrase, salt, doc["n"], doc["r"], doc["p"])
+    return open_with_kek(doc, kek), kek
+
+
+def open_with_kek(doc: dict, kek: bytes) -> bytes:
+    """The root key of a sealed document, opened with a kek already derived."""
+    _, nonce, ct = sealed_parts(doc)
     try:
         return AESGCM(kek).decrypt(nonce, ct, _AAD)
     except InvalidTag:
         raise DewError("DEW.0002", "wrong passphrase for the root key", 403) from None
 
 
-def _seal_doc(key: bytes, passphrase: str, rng: SystemRng) -> dict:
-    passphrase = checked_passphrase(passphrase, "seal the root key")
-    salt, nonce = rng.secret_bytes(16), rng.secret_bytes(12)
-    kek = _kdf(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode()
+
+
+def plain_doc(key: bytes) -> dict:
+    return {"version": 1, "kind": PLAIN_KIND, "key": _b64(key)}
+
+
+def _sealed_with(key: bytes, kek: bytes, salt: bytes, params: dict, rng: SystemRng) -> dict:
+    nonce = rng.secret_bytes(12)
     ct = AESGCM(kek).encrypt(nonce, key, _AAD)
-    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
-    return {"version": 1, "kind": SEALED_KIND, "n": _SCRYPT_N, "r": _SCRYPT_R,
-            "p": _SCRYPT_P, "salt": b64(salt), "nonce": b64(nonce), "ct": b64(ct)}
+    return {"version": 1, "kind": SEALED_KIND, "n": params["n"], "r": params["r"],
+            "p": params["p"], "salt": _b64(salt), "nonce": _b64(nonce), "ct": _b64(ct)}
+
+
+def sealed_doc_and_kek(key: bytes, passphrase: object, rng: SystemRng) -> tuple[dict, bytes]:
+    """A new sealed document for `key` (fresh salt, this code's scrypt cost) and its kek."""
+    passphrase = checked_passphrase(passphrase, "seal the root key")
+    salt = rng.secret_bytes(16)
+    kek = _kdf(passphrase, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    params = {"n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P}
+    return _sealed_with(key, kek, salt, params, rng), kek
+
+
+def _seal_doc(key: bytes, passphrase: str, rng: SystemRng) -> dict:
+    return sealed_doc_and_kek(key, passphrase, rng)[0]
 
 
 def _write_new(path: Path, doc: dict) -> None:
@@ -90,6 +155,45 @@ def _write_new(path: Path, doc: dict) -> None:
         json.dump(doc, fh)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _sync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_root_doc(path: Path, doc: dict, rng: SystemRng) -> None:
+    """Put `doc` at `path` atomically: a private temporary file (0600, written and fsynced),
+    renamed over `path`, then the folder fsynced. A crash leaves the old file or the new."""
+    tmp = path.with_name(f"{path.name}.{rng.hex_id(8)}.tmp")
+    _write_new(tmp, doc)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_dir(path.parent)
+
+
+def promote_next(home: Path) -> None:
+    """Make `root.key.next` the root key file (atomic rename, folder fsynced)."""
+    os.replace(home / NEXT_FILE, home / ROOT_KEY_FILE)
+    _sync_dir(home)
+
+
+def discard_next(home: Path) -> None:
+    (home / NEXT_FILE).unlink(missing_ok=True)
+    _sync_dir(home)
+
+
+def read_root_doc(path: Path) -> dict:
+    """The checked document of a root key file (private, regular, well formed)."""
+    return parse_root_key_doc(path, _read_private(path))
 
 
 def missing_root_key(path: Path) -> DewError:
@@ -130,6 +234,11 @@ def load_root_key(home: Path, passphrase: str | None) -> RootKeyFile:
     except FileNotFoundError:
         raise DewError("DEW.0003", f"no root key at {path}", 500) from None
     doc = parse_root_key_doc(path, raw)
+    return root_key_of(path, doc, passphrase)
+
+
+def root_key_of(path: Path, doc: dict, passphrase: str | None) -> RootKeyFile:
+    """The RootKeyFile of a checked document, unsealed when a passphrase is given."""
     if doc["kind"] == PLAIN_KIND:
         return RootKeyFile(path, plain_key(doc))
     rk = RootKeyFile(path, None, doc)
@@ -147,13 +256,16 @@ def load_or_create_root_key(home: Path, passphrase: str | None, rng: SystemRng,
     path = home / ROOT_KEY_FILE
     if create and not path.exists():
         key = rng.secret_bytes(32)
-        doc = ({"version": 1, "kind": PLAIN_KIND, "key": base64.b64encode(key).decode()}
-               if passphrase is None else _seal_doc(key, passphrase, rng))
+        kek = None
+        if passphrase is None:
+            doc = plain_doc(key)
+        else:
+            doc, kek = sealed_doc_and_kek(key, passphrase, rng)
         try:
             _write_new(path, doc)
         except FileExistsError:  # another process created it first: use theirs
             return load_root_key(home, passphrase)
-        return RootKeyFile(path, key)
+        return RootKeyFile(path, key, None if kek is None else doc, kek)
     return load_root_key(home, passphrase)
 
 
@@ -163,7 +275,4 @@ def seal_root_key_file(home: Path, passphrase: str, rng: SystemRng) -> None:
     rk = load_root_key(home, None)
     if rk.key is None:
         raise DewError("DEW.0004", "the root key is already passphrase-sealed", 400)
-    doc = _seal_doc(rk.key, passphrase, rng)
-    tmp = path.with_suffix(".tmp")
-    _write_new(tmp, doc)
-    os.replace(tmp, path)
+    replace_root_doc(path, _seal_doc(rk.key, passphrase, rng), rng)

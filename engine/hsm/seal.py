@@ -3,7 +3,9 @@
 Every key material is stored as `nonce(12) || ciphertext+tag` with associated data that
 names what it is (`canonical("material", key_id, version, spec)`), so a row copied onto
 another key, version or spec fails to open. Sub-keys for other purposes (audit chain,
-backup blobs, import-material digests) are derived with HKDF and never stored.
+backup blobs, import-material digests) are derived with HKDF and never stored, except those
+a root key rotation carries over (`carry`): the previous root's sub-key for that purpose,
+kept sealed under the new root in the database (engine.rootkeys.carried).
 """
 from __future__ import annotations
 
@@ -29,12 +31,20 @@ class Hsm:
         self._aead = AESGCM(root_key)
         self._root = root_key
         self._rng = rng
+        self._carried: dict[str, bytes] = {}
+
+    def carry(self, subkeys: dict[str, bytes]) -> None:
+        """Use these sub-keys (of an earlier root) instead of deriving them for their purposes."""
+        self._carried = dict(subkeys)
 
     def fingerprint(self) -> str:
         """Identifies the root key without revealing it (stored in the database)."""
         return hmac.new(self._root, b"dewtui root fingerprint v1", hashlib.sha256).hexdigest()
 
     def derive(self, purpose: str) -> bytes:
+        carried = self._carried.get(purpose)
+        if carried is not None:
+            return carried
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                     info=b"dewtui/" + purpose.encode()).derive(self._root)
 
