@@ -93,3 +93,46 @@ def sdk(served) -> Sdk:
     eng, running = served
     key = eng.iam.create_access_key(user_name="admin")
     return Sdk(eng, running.url, key.access, key.secret, eng.project_id)
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        import json
+        return json.loads(self.body)
+
+
+@pytest.fixture
+def raw(sdk) -> Any:
+    """send(method, path, body=b"", sign_body=None, headers=None, query=(), sk=None) → Reply: a
+    request signed by the SDK's own Signer (over `sign_body` when given, so a test can send
+    another body than it signed), sent as is with http.client."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    from huaweicloudsdkcore.sdk_request import SdkRequest
+    from huaweicloudsdkcore.signer.signer import Signer
+
+    netloc = urlsplit(sdk.url).netloc
+
+    def send(method: str, path: str, body: bytes = b"", sign_body: bytes | None = None,
+             headers: dict[str, str] | None = None, query: tuple = (), sign: bool = True) -> Reply:
+        path = path.replace("{project_id}", sdk.project_id)
+        hdrs = {"Content-Type": "application/json;charset=UTF-8", "X-Project-Id": sdk.project_id, **(headers or {})}
+        req = SdkRequest(method=method, schema="http", host=netloc, resource_path=path, query_params=list(query),
+                         header_params=hdrs, body=body if sign_body is None else sign_body)
+        if sign:
+            Signer(sdk.credentials()).sign(req)
+        conn = http.client.HTTPConnection(netloc, timeout=30)
+        try:
+            target = path + ("?" + urlencode(list(query)) if query else "")
+            conn.request(method, target, body=body, headers=req.header_params)
+            resp = conn.getresponse()
+            return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read())
+        finally:
+            conn.close()
+    return send
