@@ -136,3 +136,19 @@ def raw(sdk) -> Any:
         finally:
             conn.close()
     return send
+
+
+@pytest.fixture
+def serve_with(tmp_path, real_clock) -> Iterator[Any]:
+    """start(**create_app options) → (engine, Running), stopped and closed at the end."""
+    started: list[tuple[Any, Running]] = []
+
+    def start(**options: Any) -> tuple[Any, Running]:
+        eng = Engine.open(home=tmp_path / f"dew{len(started)}", clock=real_clock, rng=SeededRng(12))
+        running = start_server(eng, **options)
+        started.append((eng, running))
+        return eng, running
+    yield start
+    for eng, running in started:
+        running.stop()
+        eng.close()
