@@ -7,7 +7,11 @@ that must be claimed by one process use `SELECT ... FOR UPDATE` (`for_update()`)
 
 Once the root key is open the Database holds the row MAC key (`derive_row_key`): every session
 carries it (`Session.info`) for `engine.integrity`, and `create_all` gives tables of an older
-database their MAC column.
+database their MAC column, and any column or index added since (`_upgrade`).
+
+The hot path (`run`) sends a fixed SQL text straight to the driver on the session's
+connection: SQLAlchemy's per-statement compile and cache-key work costs more than SQLite's
+own execution. Statement listeners (`before_cursor_execute`) still see every such statement.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -73,6 +77,7 @@ class Database:
 
         with self._write_engine.begin() as conn:
             SQLModel.metadata.create_all(conn)
+            _upgrade(conn)
             if self._row_key is not None:
                 protect_existing(conn, self._row_key)
 
@@ -102,6 +107,62 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# columns added to existing tables since their first release: table -> (column, DDL type, default)
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "audit_trace": (("source_ip", "VARCHAR(64)", "''"),),
+}
+
+
+def _upgrade(conn: Any) -> list[str]:
+    """Bring an existing database's tables up to the models: add the columns in
+    `ADDED_COLUMNS` a table lacks, and create every index of the models that is missing
+    (`create_all` makes new tables only). Runs at open, in its write transaction.
+    → what was added."""
+    insp = inspect(conn)
+    added = []
+    for table, columns in ADDED_COLUMNS.items():
+        have = {c["name"] for c in insp.get_columns(table)}
+        for name, ddl, default in columns:
+            if name not in have:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {ddl} NOT NULL DEFAULT {default}")
+                added.append(f"{table}.{name}")
+    for table in SQLModel.metadata.sorted_tables:
+        present = {ix["name"] for ix in insp.get_indexes(table.name)}
+        columns = {c["name"] for c in insp.get_columns(table.name)}
+        for index in table.indexes:  # (one on a column an older table lacks waits for it)
+            if index.name not in present and {c.name for c in index.columns} <= columns:
+                index.create(conn)
+                added.append(str(index.name))
+    return added
+
+
+_SQL_FOR: dict[tuple[str, str], str] = {}
+_HELD = "dew_driver_connection"  # Session.info: (its transaction, connection, driver connection)
+
+
+def run(s: Session, sql: str, params: tuple | list = ()) -> Any:
+    """Execute one statement on the session's connection through the driver and return its
+    cursor. `sql` is written with `?` placeholders (turned into `%s` for PostgreSQL) and
+    must be a constant text: values go in `params` only."""
+    trans = s.get_transaction()
+    held = s.info.get(_HELD)
+    if held is not None and trans is not None and held[0] is trans:
+        conn, dbapi = held[1], held[2]
+    else:  # the first statement of this transaction: SQLAlchemy opens it (BEGIN)
+        conn = s.connection()
+        dbapi = conn.connection.driver_connection
+        s.info[_HELD] = (s.get_transaction(), conn, dbapi)
+    style = conn.dialect.paramstyle
+    text = _SQL_FOR.get((style, sql))
+    if text is None:
+        text = _SQL_FOR[(style, sql)] = sql if style == "qmark" else sql.replace("?", "%s")
+    cur = dbapi.cursor()  # type: ignore[union-attr]
+    if conn._has_events or conn.engine._has_events:  # statement counters and loggers
+        conn.dispatch.before_cursor_execute(conn, cur, text, params, None, False)
+    cur.execute(text, params)
+    return cur
 
 
 def _configure_sqlite(engine: SAEngine) -> None:

@@ -84,8 +84,8 @@ class Call:
         write_trace(self.s, self.ctx.db, _chain_key(self.ctx.hsm), trace_id=self.ctx.rng.uuid(),
                     trace_name=trace_name, resource_type=resource_type, resource_id=resource_id,
                     resource_name=resource_name, rating="normal", code="200",
-                    domain_id=p.domain_id, user=p.name, source=self.ctx.source, time=self.now,
-                    request=request, response=response)
+                    domain_id=p.domain_id, user=p.name, source=self.ctx.source,
+                    source_ip=self.ctx.client_ip, time=self.now, request=request, response=response)
 
     def account(self, service: str | None = None) -> Resource:
         """The caller's account as a whole (for create and list actions)."""
@@ -154,7 +154,7 @@ class Service:
                     resource_type=call.resource_type, resource_id=call.resource_id,
                     resource_name=call.resource_name, rating=rating, code=code,
                     domain_id=domain_id or p.domain_id, user=p.name, source=self._ctx.source,
-                    time=call.now, request=call.request, response=call.response,
+                    source_ip=self._ctx.client_ip, time=call.now, request=call.request, response=call.response,
                     message=message)
 
     def _trace_alone(self, call: Call, trace_name: str, rating: str, code: str, message: str) -> None:

@@ -1,8 +1,17 @@
-"""Shared row helpers for the KMS mixins: find a key, turn rows into results, open material."""
+"""Shared row helpers for the KMS mixins: find a key, turn rows into results, open material.
+
+Opened material is kept in memory per open root key (`_OPENED`, bounded, never persisted): a
+version's material never changes once written (rotation adds a version, re-import must bring
+the same material), so a call that finds it there neither reads nor unseals the version row.
+The key row itself is read by every call: its state and current version decide.
+"""
 from __future__ import annotations
+
+import weakref
 
 from sqlmodel import Session, select
 
+from engine import rowload
 from engine.errors import DewError
 from engine.hsm.seal import Hsm
 from engine.kms.results import KeyDetails, Tag
@@ -14,7 +23,7 @@ def load_key(s: Session, key_id: object, db=None) -> Cmk:
     """The key row or KMS.0207. Keys of any account: the permission check decides access."""
     check_key_id(key_id)
     if db is None:  # a key this transaction already loaded (its MAC checked) is not read again
-        row = s.get(Cmk, key_id)
+        row = rowload.get(s, Cmk, key_id)
     else:
         row = s.exec(db.for_update(select(Cmk).where(Cmk.key_id == key_id))).first()
     if row is None:
@@ -49,12 +58,29 @@ def open_version(s: Session, hsm: Hsm, key: Cmk, version: int | None = None) -> 
     The plaintext lives only in memory for the duration of the operation.
     """
     v = key.current_version if version is None else version
-    row = s.get(KeyVersion, (key.key_id, v)) if v else None
+    opened = _OPENED.get(hsm)
+    if opened is None:
+        opened = _OPENED[hsm] = {}
+    # a version above the current one never opens (it is no version of this key yet)
+    ident = (key.key_id, v, key.key_spec)
+    material = opened.get(ident) if 0 < v <= key.current_version else None
+    if material is not None:
+        return v, material
+    row = rowload.get(s, KeyVersion, (key.key_id, v)) if v else None
     if row is None:
         if version is None:
             raise DewError(NOT_PENDING_IMPORT, f"key {key.key_id} has no key material", 400)
         raise DewError(INTERNAL, "the ciphertext cannot be decrypted", 400)
-    return v, hsm.open_material(row.sealed_material, key.key_id, v, key.key_spec)
+    material = hsm.open_material(row.sealed_material, key.key_id, v, key.key_spec)
+    if len(opened) >= OPENED_MAX:
+        opened.pop(next(iter(opened)))
+    opened[ident] = material
+    return v, material
+
+
+OPENED_MAX = 4096  # versions whose material one open root key keeps in memory
+_OPENED: "weakref.WeakKeyDictionary[Hsm, dict[tuple[str, int, str], bytes]]" = weakref.WeakKeyDictionary()
+
 
 
 def add_version(s: Session, hsm: Hsm, key: Cmk, material: bytes, now, version: int | None = None) -> int:

@@ -94,6 +94,8 @@ class AuditTrace(SQLModel, table=True):
     domain_id: str = Field(default="", max_length=64)
     user: str = Field(default="", max_length=64)
     source: str = Field(default="api", max_length=16)
+    # the caller's network address (calls over HTTP); "" for local calls and older traces
+    source_ip: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     time: datetime = Field(sa_type=UTCDateTime)
     request: str = Field(default="{}")
     response: str = Field(default="{}")
