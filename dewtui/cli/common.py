@@ -16,12 +16,10 @@ from typing import Any, Callable, Iterator, NoReturn
 
 import click
 
+from dewtui.cli.masking import hide_secrets
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 OUTPUTS = ("json", "table", "text")
-HIDDEN = "***"
-# response fields that carry a secret value: never printed unless --show-secret
-SECRET_KEYS = frozenset({"plain_text", "plain_text_base64", "datakey", "data_key", "secret_string",
-                         "secret_binary", "random_data", "secret", "private_key", "key_material"})
 
 
 # --- common options ------------------------------------------------------------------------
@@ -97,30 +95,6 @@ def output_format(chosen: str | None) -> str:
     if chosen:
         return chosen
     return "table" if sys.stdout.isatty() else "json"
-
-
-def hide_secrets(value: Any, show: bool) -> tuple[Any, bool]:
-    """`value` with every secret field replaced by `***` (unless `show`), and whether any was."""
-    if show:
-        return value, False
-    hidden = False
-
-    def walk(v: Any) -> Any:
-        nonlocal hidden
-        if isinstance(v, dict):
-            out = {}
-            for k, x in v.items():
-                if k in SECRET_KEYS and x not in (None, ""):
-                    out[k] = HIDDEN
-                    hidden = True
-                else:
-                    out[k] = walk(x)
-            return out
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-
-    return walk(value), hidden
 
 
 def _cell(v: Any) -> str:

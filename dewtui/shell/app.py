@@ -27,6 +27,7 @@ from dewtui.events.inbox_watch import InboxWatch
 from dewtui.shell.areas import AREAS, DEFAULT_AREA
 from dewtui.shell.bridge import EngineBridge
 from dewtui.shell.commands import ActionsProvider
+from dewtui.shell.operations_palette import OperationsProvider
 from dewtui.shell.scheduler_bridge import SchedulerBridge
 from engine import DewError, Engine
 from engine.catalog import DueReport
@@ -64,7 +65,7 @@ class DewApp(EngineBridge, App):
     CSS_PATH = [PACKAGE / sheet for sheet in STYLESHEETS]
     BINDINGS = GLOBAL_BINDINGS
     MODES = {a.id: a.screen for a in AREAS}
-    COMMANDS = App.COMMANDS | {ActionsProvider} | {p for a in AREAS for p in a.providers}
+    COMMANDS = App.COMMANDS | {ActionsProvider, OperationsProvider} | {p for a in AREAS for p in a.providers}
 
     engine: var[Engine] = var(None, init=False)  # type: ignore[arg-type]  # what screens call
     principal: reactive[str] = reactive("", init=False)  # the acting user's name
@@ -80,8 +81,10 @@ class DewApp(EngineBridge, App):
         """A scheduler pass did something: the visible screens reload."""
         report: DueReport
 
-    def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False) -> None:
+    def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False,
+                 offer_passphrase: bool = False) -> None:
         super().__init__()
+        self.offer_passphrase = offer_passphrase  # first start: offer to seal the root key (opt-in)
         self.root_engine = engine  # the engine the app was opened with (the local administrator)
         self.engine = engine
         self.location = location if location is not None else data_location(engine)
@@ -104,6 +107,9 @@ class DewApp(EngineBridge, App):
         self.inbox_watch.start()
         if self.scheduler_wanted:
             self.start_scheduler()
+        if self.offer_passphrase:
+            from dewtui.shell.rootkey_actions import offer_root_passphrase
+            offer_root_passphrase(self)
 
     def on_unmount(self) -> None:
         self.inbox_watch.stop()
@@ -197,7 +203,7 @@ def run_tui(home: str | None = None) -> int:
         print(f"dewtui: {err.code}: {err.message}")
         return 2
     try:
-        result = DewApp(engine, scheduler=True).run()
+        result = DewApp(engine, scheduler=True, offer_passphrase=True).run()
         return result if isinstance(result, int) else 0
     finally:
         engine.close()
