@@ -1,4 +1,5 @@
-"""The frame every dewtui screen shares: header (principal, data location), body, footer.
+"""The frame every dewtui screen shares: header (the areas, the principal, the data location),
+body, footer (with `? Help` always shown).
 
 Subclasses implement `compose_body()`. Their `BINDINGS` (with descriptions) feed the footer,
 the `?` help overlay and the command palette, so an action is declared once. A visible screen
@@ -12,16 +13,21 @@ from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+
+from dewtui.widgets.area_header import AreaHeader
+from dewtui.widgets.footer import DewFooter
 
 
 class DewScreen(Screen):
     """Base for area and detail screens."""
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="◆")
+        yield AreaHeader(id="header")
         yield from self.compose_body()
-        yield Footer()
+        yield DewFooter()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(AreaHeader).show_areas()
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - overridden
         return iter(())
