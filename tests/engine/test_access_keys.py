@@ -330,3 +330,13 @@ def test_a_deleted_key_signs_nothing(eng, alice, clock):
     eng.iam.delete_access_key(alice.access)
     sts = string_to_sign(clock.now())
     refused("APIGW.0301", eng.authenticate, alice.access, sts, sign(alice.secret, sts), project_id=pid)
+
+
+def test_a_key_still_signs_after_root_key_rotation(eng, alice, clock):
+    pid = eng.project_id
+    before = key_row(eng, alice.access).secret_sealed
+    eng.rotate_root_key()
+    assert key_row(eng, alice.access).secret_sealed != before
+    sts = string_to_sign(clock.now())
+    assert eng.authenticate(alice.access, sts, sign(alice.secret, sts), project_id=pid).principal.name == "alice"
+    refused("APIGW.0301", eng.authenticate, alice.access, sts, sign("z" * 40, sts), project_id=pid)
