@@ -6,7 +6,9 @@ create the external key (step 1), get import parameters and save them (step 2), 
 commands (step 3), read the wrapped files and import (step 4). A refused import re-opens
 step 4 with the refusal written in it (the token is not spent by a refused call), so a
 wrong file can be fixed without starting over. A key left in Pending import is picked up
-again from its row (`reopen_import`), from step 2 with fresh parameters.
+again from its row (`reopen_import`), from step 2 with fresh parameters. Closing the wizard
+after step 2 and before importing invalidates its token (`abandon`), as the guide says: the
+wrapping key is destroyed at once and the files saved for the token can no longer import.
 """
 from __future__ import annotations
 
@@ -84,8 +86,17 @@ def commands_step(screen, saved: SavedItems, after: After) -> None:
     def go(ok: bool | None) -> None:
         if ok:
             material_step(screen, saved, after)
+        else:
+            abandon(screen, saved)
 
     screen.app.push_screen(CommandsDialog(saved), go)
+
+
+def abandon(screen, saved: SavedItems) -> None:
+    """The wizard closed before importing: invalidate the token it holds."""
+    kms, key_id, token = screen.engine.kms, saved.target.key_id, saved.import_token
+    screen.call_engine(lambda: kms.cancel_import_token(key_id, token), label="cancel import",
+                       success=f"Import cancelled: the import token for {saved.target.alias} no longer works")
 
 
 def material_step(screen, saved: SavedItems, after: After, previous: ImportMaterialRequest | None = None,
@@ -98,6 +109,7 @@ def material_step(screen, saved: SavedItems, after: After, previous: ImportMater
             commands_step(screen, saved, after)
             return
         if not isinstance(req, ImportMaterialRequest):
+            abandon(screen, saved)
             return
 
         def work() -> None:

@@ -260,6 +260,25 @@ class KeyImport(Service):
             call.s.delete(params)  # the token is spent: its wrapping private key is destroyed
             call.response = {"key_id": row.key_id, "key_state": row.key_state}
 
+    def cancel_import_token(self, key_id: str, import_token: str) -> bool:
+        """Invalidate an unused import token (the import was abandoned, guide 2.1.3.2): its
+        wrapping private key is destroyed now rather than at its expiry, and the token can no
+        longer import. True when it was still unused; False when already spent or cleaned up.
+        A forged token or one for another key is refused as at import."""
+        with self._call("cancelImportToken", "cmk", request={"key_id": key_id}) as call:
+            call.resource(key_id if isinstance(key_id, str) else "")
+            row = load_key(call.s, key_id)
+            call.resource(row.key_id, row.key_alias)
+            call.authorize("kms:cmk:getMaterial", key=row)
+            token_key, token_id, _expires = decode_token(self.ctx.hsm.derive("import-token"), import_token)
+            if token_key != row.key_id:
+                raise DewError(TOKEN_OTHER_KEY, f"the import token was issued for another key, not {row.key_id}", 400)
+            gone = call.s.exec(delete(ImportParams).where(col(ImportParams.token_id) == token_id,
+                                                          col(ImportParams.key_id) == row.key_id))
+            unused = bool(gone.rowcount)
+            call.response = {"key_id": row.key_id, "invalidated": unused}
+            return unused
+
     def delete_imported_key_material(self, key_id: str) -> None:
         with self._call("deleteImportedKeyMaterial", "cmk", request={"key_id": key_id}) as call:
             call.resource(key_id if isinstance(key_id, str) else "")

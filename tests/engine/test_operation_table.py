@@ -23,7 +23,7 @@ SERVICES = {"kms": KmsService, "csms": CsmsService, "events": EventsService}
 NOT_CLOUD = {
     "kms": {"deletion_risk", "batch_enable_keys", "batch_disable_keys", "batch_schedule_key_deletion",
             "batch_cancel_key_deletion", "move_key", "create_enterprise_project", "list_enterprise_projects",
-            "get_default_key", "family"},
+            "get_default_key", "cancel_import_token", "family"},
     "csms": {"configure_rotation", "show_rotation_config", "family"},
     "events": {"create_topic", "list_topics", "update_topic", "delete_topic", "subscribe_topic",
                "list_topic_subscriptions", "unsubscribe_topic", "list_deliveries", "enable_secret_event",
