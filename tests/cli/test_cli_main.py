@@ -77,3 +77,20 @@ def test_the_installed_script_in_a_real_process(tmp_path):
     again = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.startswith("dewtui: KMS.1104: ")
+
+
+def test_the_home_before_a_command_is_the_default_of_its_own_home(tmp_path):
+    seen = []
+
+    @click.command("probe")
+    @click.option("--home", default=None)
+    def probe(home):
+        seen.append(home)
+
+    cli.add_command(probe)
+    try:
+        assert CliRunner().invoke(cli, ["--home", str(tmp_path), "probe"]).exit_code == 0
+        assert CliRunner().invoke(cli, ["--home", str(tmp_path), "probe", "--home", "elsewhere"]).exit_code == 0
+    finally:
+        cli.commands.pop("probe")
+    assert seen == [str(tmp_path), "elsewhere"]
