@@ -26,6 +26,8 @@ from sqlmodel import Session, SQLModel, create_engine
 
 _WRITE = "dew_write"
 ROW_MAC_INFO = "dew_row_mac"  # Session.info entry read by engine.integrity
+DATABASE_INFO = "dew_database"  # Session.info entry: the Database (its in-memory caches)
+IAM_GENERATION = "iam_generation"  # meta row: moves with every change to who may do what
 
 
 class UTCDateTime(TypeDecorator):
@@ -63,6 +65,7 @@ class Database:
         from engine import integrity  # noqa: F401  (registers the row MAC events)
         self._row_key: bytes | None = None
         self._row_state: Any = None
+        self.caches: dict[str, Any] = {}  # memory only, each checked against the database before use
 
     def derive_row_key(self, hsm: Any) -> None:
         """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
@@ -82,7 +85,9 @@ class Database:
                 protect_existing(conn, self._row_key)
 
     def _new(self, write: bool) -> Session:
-        info = {} if self._row_state is None else {ROW_MAC_INFO: self._row_state}
+        info: dict[str, Any] = {DATABASE_INFO: self}
+        if self._row_state is not None:
+            info[ROW_MAC_INFO] = self._row_state
         return Session(self._write_engine if write else self.engine, expire_on_commit=False, info=info)
 
     @contextmanager
@@ -122,6 +127,8 @@ def _upgrade(conn: Any) -> list[str]:
     → what was added."""
     insp = inspect(conn)
     added = []
+    if conn.exec_driver_sql(f"SELECT 1 FROM meta WHERE name = '{IAM_GENERATION}'").first() is None:
+        conn.exec_driver_sql(f"INSERT INTO meta (name, value) VALUES ('{IAM_GENERATION}', '0')")
     for table, columns in ADDED_COLUMNS.items():
         have = {c["name"] for c in insp.get_columns(table)}
         for name, ddl, default in columns:

@@ -32,7 +32,7 @@ from engine.errors import DewError
 MAX_ROWS = 5000
 COLUMNS = ("time", "trace_name", "trace_rating", "trace_type", "resource_type", "resource_id",
            "resource_name", "code", "user", "domain_id", "source", "trace_id", "seq",
-           "message", "request", "response")
+           "message", "request", "response", "source_ip")
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # C0/C1 controls (tab, CR, LF, VT, FF, FS/GS/RS, NEL), line/paragraph separators, surrogates
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")

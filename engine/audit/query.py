@@ -43,6 +43,7 @@ class Trace:
     request: str
     response: str
     message: str
+    source_ip: str = ""  # the caller's address for calls over HTTP
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def to_trace(t: AuditTrace) -> Trace:
                  resource_type=t.resource_type, resource_id=t.resource_id,
                  resource_name=t.resource_name, code=t.code, domain_id=t.domain_id, user=t.user,
                  source=t.source, time=t.time, request=t.request, response=t.response,
-                 message=t.message)
+                 message=t.message, source_ip=t.source_ip)
 
 
 def iso_ms(t: datetime) -> str:
@@ -177,7 +178,7 @@ def cloud_json(t: Trace, account_name: str = "") -> dict:
         "resource_id": t.resource_id, "resource_name": t.resource_name, "code": t.code,
         "message": t.message,
         "user": {"name": t.user, "domain": {"id": t.domain_id, "name": account_name}},
-        "domain_id": t.domain_id, "source_ip": "localhost", "source": t.source,
+        "domain_id": t.domain_id, "source_ip": t.source_ip or "localhost", "source": t.source,
         "time": iso_ms(t.time), "request": _parsed(t.request), "response": _parsed(t.response),
         "seq": t.seq,
     }

@@ -10,20 +10,30 @@ naming the owning account. The account boundary is checked here, once:
   policies and administrator rights never reach another account.
 Everything else is refused with the family's 403 code; a refused look at another account's
 key answers like an unknown key, so the refusal is no existence oracle. Callers audit refusals.
+
+The policies that apply to a user (parsed statements, from MAC-checked rows) are kept in
+memory per Database, tagged with the IAM generation: a meta row that every write to a user,
+policy, attachment, group or membership moves in the same transaction (ORM flushes and bulk
+statements alike, `_bump_on_flush` / `_bump_on_bulk`). A decision reads that one value in its
+own transaction and uses the kept policies only when it has not moved — so a change made by
+another process is seen by the next call, and one rolled back changes nothing.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, event
 from sqlalchemy import select as select_entities
+from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, col, or_, select
 
+from engine.db import DATABASE_INFO, IAM_GENERATION, run
 from engine.errors import DewError
 from engine.iam.principal import Principal
 from engine.iam.resources import Resource, action_matches, pattern_matches
-from engine.models.core import Policy, PolicyAttachment
+from engine.models.core import Policy, PolicyAttachment, User
 from engine.models.grants import Grant
 from engine.models.iam_groups import GroupMembership, GroupPolicyAttachment, UserGroup
 
@@ -91,10 +101,69 @@ def applying_policies(s: Session, p: Principal) -> list[tuple[str, Policy]]:
            [(f"group {g} policy {name}", group_policies[(g, name)]) for g, name in sorted(group_policies)]
 
 
+_WATCHED = (Policy, PolicyAttachment, GroupMembership, GroupPolicyAttachment, UserGroup, User)
+_WATCHED_TABLES = frozenset(m.__table__.name for m in _WATCHED)  # type: ignore[attr-defined]
+_BUMP = (f"UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(32)) "
+         f"WHERE name = '{IAM_GENERATION}'")
+_READ = f"SELECT value FROM meta WHERE name = '{IAM_GENERATION}'"
+_CACHE = "applying_policies"  # Database.caches entry: (user, account) -> (generation, policies)
+_GENERATION_INFO = "dew_iam_generation"  # Session.info: (transaction, generation read in it)
+CACHE_MAX = 1024  # users whose policies one Database keeps
+
+
+def _bump_on_flush(session: Any, _flush_context: Any) -> None:
+    if any(isinstance(o, _WATCHED) for group in (session.new, session.dirty, session.deleted)
+           for o in group):
+        run(session, _BUMP)
+
+
+def _bump_on_bulk(orm_state: Any) -> None:
+    if orm_state.is_insert or orm_state.is_update or orm_state.is_delete:
+        table = getattr(orm_state.statement, "table", None)
+        if getattr(table, "name", None) in _WATCHED_TABLES:
+            run(orm_state.session, _BUMP)
+
+
+event.listen(SASession, "after_flush", _bump_on_flush)
+event.listen(SASession, "do_orm_execute", _bump_on_bulk)
+
+Statements = list[tuple[str, list[dict]]]
+
+
+def _generation(s: Session) -> str | None:
+    """The IAM generation as this transaction sees it (read once per transaction)."""
+    trans = s.get_transaction()
+    held = s.info.get(_GENERATION_INFO)
+    if held is not None and trans is not None and held[0] is trans:
+        return held[1]  # type: ignore[no-any-return]
+    row = run(s, _READ).fetchone()
+    value = None if row is None else str(row[0])
+    s.info[_GENERATION_INFO] = (s.get_transaction(), value)
+    return value
+
+
+def policy_statements(s: Session, p: Principal) -> Statements:
+    """The statements of every policy that applies to `p`, each list with its source
+    (`applying_policies`), from memory when no IAM change happened since they were read."""
+    db = s.info.get(DATABASE_INFO)
+    generation = _generation(s) if db is not None else None  # first: then the policies
+    cache = db.caches.setdefault(_CACHE, {}) if db is not None else {}
+    ident = (p.user_id, p.domain_id)
+    held = cache.get(ident)
+    if generation is not None and held is not None and held[0] == generation:
+        return held[1]  # type: ignore[no-any-return]
+    found = [(source, _statements(pol.document)) for source, pol in applying_policies(s, p)]
+    if generation is not None:
+        if len(cache) >= CACHE_MAX:
+            cache.clear()
+        cache[ident] = (generation, found)
+    return found
+
+
 def _policy_decision(s: Session, p: Principal, action: str, resource: Resource) -> Decision | None:
     allow: Decision | None = None
-    for source, pol in applying_policies(s, p):
-        for i, st in enumerate(_statements(pol.document)):
+    for source, statements in policy_statements(s, p):
+        for i, st in enumerate(statements):
             if not any(action_matches(a, action) for a in _as_list(st.get("Action"))):
                 continue
             patterns = _as_list(st.get("Resource", ["*"])) or ["*"]
