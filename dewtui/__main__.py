@@ -40,7 +40,8 @@ def run_tui(home: str | None) -> int:
 def cli(ctx: click.Context, home: str | None) -> None:
     """Data Encryption Workshop in the terminal: the TUI without a command."""
     if home:  # also the default of a command's own --home (commands that only read their own)
-        ctx.default_map = {**(ctx.default_map or {}), **{name: {"home": home} for name in [*COMMANDS, *getattr(ctx.command, "commands", {})]}}
+        names = [*COMMANDS, *getattr(ctx.command, "commands", {})]
+        ctx.default_map = {**(ctx.default_map or {}), **{name: {"home": home} for name in names}}
     if ctx.invoked_subcommand is None:
         ctx.exit(run_tui(home))
 

@@ -41,7 +41,8 @@ def common_options() -> list[click.Option]:
 
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator form of `common_options` for hand-written commands."""
-    fn.__click_params__ = getattr(fn, "__click_params__", []) + list(reversed(common_options()))  # type: ignore[attr-defined]
+    params = getattr(fn, "__click_params__", []) + list(reversed(common_options()))
+    fn.__click_params__ = params  # type: ignore[attr-defined]
     return fn
 
 
