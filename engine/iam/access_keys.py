@@ -267,11 +267,12 @@ def verify_signed_request(ctx: Context, access: object, string_to_sign: object, 
     """The owner of `access` when `signature` is HMAC-SHA256(SK, string_to_sign) under an
     active key, the string's date is within 15 minutes of the clock and `project_id` is the
     owner's account's; else a gateway refusal. Writes nothing but a coarse last-used time."""
-    if not all(isinstance(v, str) and v.isascii() for v in (access, string_to_sign, signature,
-                                                            project_id)):
+    if not (isinstance(access, str) and isinstance(string_to_sign, str)
+            and isinstance(signature, str) and isinstance(project_id, str)):
         raise _unauthenticated()
-    assert isinstance(access, str) and isinstance(string_to_sign, str)
-    assert isinstance(signature, str) and isinstance(project_id, str)
+    if not (access.isascii() and string_to_sign.isascii() and signature.isascii()
+            and project_id.isascii()):
+        raise _unauthenticated()
     if len(string_to_sign) > MAX_STRING_TO_SIGN or len(signature) > 128:
         raise _unauthenticated()
     now = ctx.clock.now()
