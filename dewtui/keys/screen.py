@@ -37,13 +37,17 @@ class KeysScreen(PagedListScreen):
         Binding("i", "import_key", "Import key", show=False, tooltip="create a key for your own material (wizard)"),
         Binding("m", "import_material", "Import material", show=False, tooltip="resume a Pending-import key"),
         Binding("M", "delete_material", "Delete key material", show=False, tooltip="external symmetric keys"),
+        Binding("p", "move_to_project", "Add to project", show=False, tooltip="move the key to another project"),
+        Binding("P", "new_project", "New project", show=False, tooltip="create an enterprise project"),
         Binding("s", "sort", "Sort", tooltip="next sort column"),
         Binding("S", "reverse", "Reverse sort", show=False),
         Binding("r", "reload", "Refresh", show=False),
         Binding("escape", "clear", "Clear marks", show=False, tooltip="clear marks, then the filter"),
     ]
     PALETTE = [("Open the selected key", "open_selected", "key detail: details, online tool, tags"),
-               ("Mark every key on this page", "mark_page", "for a batch action")]
+               ("Mark every key on this page", "mark_page", "for a batch action"),
+               ("Create an enterprise project", "new_project", "keys can then be created in it or moved to it"),
+               ("Add the selected key to a project", "move_to_project", "move it to another enterprise project")]
 
     def __init__(self) -> None:
         super().__init__(KeyQuery())
@@ -218,6 +222,31 @@ class KeysScreen(PagedListScreen):
         from dewtui.keys.import_flow import ask_delete_material
         if (key := self.current()) is not None:
             ask_delete_material(self, key, after=self.reload)
+
+    def action_new_project(self) -> None:
+        from dewtui.keys.project_dialogs import NewProjectDialog
+
+        def created(name: str | None) -> None:
+            if name:
+                self.notify(f"Created enterprise project {name}", timeout=4)
+                self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
+                                 label="list projects", quiet=True)
+
+        self.app.push_screen(NewProjectDialog(), created)
+
+    def action_move_to_project(self) -> None:
+        from dewtui.keys.project_dialogs import MoveKeyDialog
+        key = self.current()
+        if key is None:
+            return
+
+        def moved(done) -> None:
+            if done is not None:
+                self.notify(f"Moved {done.key_alias} to project {done.enterprise_project_id}", timeout=4)
+                self.reload()
+
+        self.call_engine(self.engine.kms.list_enterprise_projects, label="list projects",
+                         done=lambda projects: self.app.push_screen(MoveKeyDialog(key, projects), moved))
 
     def action_sort(self) -> None:
         i = SORT_CYCLE.index(self.lq.sort) if self.lq.sort in SORT_CYCLE else -1
