@@ -240,7 +240,7 @@ def test_good_signature_acts_as_the_owner(eng, alice, clock):
     assert view.context.client_ip == "192.0.2.7"
     refused("KMS.0306", view.kms.create_key, "from-the-sdk")  # alice holds no policy
     [t] = traces(eng, eng.principal.domain_id, "createKey")
-    assert (t.user, t.source, t.code) == ("alice", "api", "KMS.0306")
+    assert (t.user, t.source, t.source_ip, t.code) == ("alice", "api", "192.0.2.7", "KMS.0306")
     assert key_row(eng, alice.access).last_used_at == clock.now()
 
 
