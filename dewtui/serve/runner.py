@@ -26,6 +26,7 @@ STATE_FILE = "serve.json"
 KEEP_ALIVE_SECONDS = 5
 MAX_INCOMPLETE_EVENT = 16 * 1024  # bytes of an unfinished request line + headers
 MAX_CONNECTIONS = 256
+GRACEFUL_SHUTDOWN_SECONDS = 10  # in-flight requests may finish; then they are cancelled
 
 
 @dataclass
@@ -42,7 +43,8 @@ def uvicorn_config(app: Any, opts: ServeOptions) -> uvicorn.Config:
     return uvicorn.Config(app, host=opts.host, port=opts.port, log_level="warning", access_log=False,
                           lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS,
                           h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
-                          limit_concurrency=MAX_CONNECTIONS, ssl_certfile=opts.tls_cert,
+                          limit_concurrency=MAX_CONNECTIONS, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+                          ssl_certfile=opts.tls_cert,
                           ssl_keyfile=opts.tls_key, server_header=False)
 
 
@@ -71,6 +73,17 @@ class Server(uvicorn.Server):
         if self.on_ready is not None:
             self.on_ready(self.url)
         self.ready.set()
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        # An idle TLS keep-alive connection would wait up to 30 s for the client's close_notify:
+        # abort those at once (a connection with a request in flight finishes it as usual).
+        if self.config.ssl_certfile:
+            for connection in list(self.server_state.connections):
+                cycle = getattr(connection, "cycle", None)
+                transport = getattr(connection, "transport", None)
+                if transport is not None and (cycle is None or getattr(cycle, "response_complete", False)):
+                    transport.abort()
+        await super().shutdown(sockets=sockets)
 
 
 def write_state(home: Path, url: str, project_id: str) -> Path:

@@ -53,3 +53,35 @@ def test_a_non_loopback_address_needs_allow_remote(tmp_path):
                            "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=WAIT)
     assert proc.returncode == 2 and "--allow-remote" in proc.stderr
     assert not (tmp_path / "dew").exists()
+
+
+def test_self_signed_tls_serves_https_to_an_sdk_that_trusts_the_printed_certificate(tmp_path):
+    from huaweicloudsdkcore.http.http_config import HttpConfig
+
+    home = tmp_path / "dew"
+    with Engine.open(home=home) as eng:
+        key = eng.iam.create_access_key(user_name="admin")
+        project_id = eng.project_id
+    proc = subprocess.Popen([sys.executable, "-m", "dewtui.serve", "--home", str(home), "--port", "0",
+                             "--tls-self-signed", "--no-scheduler"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        cert_line = proc.stdout.readline()
+        cert = cert_line.split("certificate ", 1)[1].split(" (", 1)[0]
+        line = proc.stdout.readline()
+        assert "https://127.0.0.1:" in line, cert_line + line + proc.stderr.read()
+        url = line[line.index("https://"):].split()[0]
+        config = HttpConfig.get_default_config()
+        config.ssl_ca_cert = cert
+        client = KmsClient.new_builder().with_http_config(config).with_credentials(
+            BasicCredentials(key.access, key.secret, project_id)).with_endpoints([url]).build()
+        assert client.create_key(CreateKeyRequest(body=CreateKeyRequestBody(key_alias="tls"))).key_info.key_id
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=WAIT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert not os.path.exists(cert)  # the throw-away certificate goes with the server
