@@ -27,12 +27,26 @@ COMMANDS = {
 }
 
 
+SHORT_HELP = {
+    "run-due": "do all due work once (for cron) and exit",
+    "scheduler": "run due work on an interval in the foreground",
+    "encrypt-file": "encrypt a file of any size under a KMS key (envelope)",
+    "decrypt-file": "decrypt a file written by encrypt-file",
+    "kms": "every KMS operation of the cloud API (keys, data keys, sign, grants, ...)",
+    "csms": "every CSMS operation of the cloud API (secrets, versions, stages, events)",
+    "iam": "access keys (AK/SK) for the cloud SDKs",
+    "serve": "serve the engine over HTTP for the official cloud SDKs",
+    "init": "make the data directory and its root key",
+    "completion": "print the shell completion script (bash, zsh, fish)",
+}
+
+
 def run_tui(home: str | None) -> int:
     from dewtui.shell.app import run_tui as run
     return run(home)
 
 
-@click.group("dewtui", cls=LazyGroup, lazy=COMMANDS, invoke_without_command=True,
+@click.group("dewtui", cls=LazyGroup, lazy=COMMANDS, short_help=SHORT_HELP, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", metavar="DIR", default=None,
               help="data directory (default: DEW_HOME or the platform's user data dir)")

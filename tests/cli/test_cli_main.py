@@ -37,7 +37,8 @@ def test_no_command_starts_the_tui_without_the_server_or_the_table(tmp_path):
 
 def test_a_command_whose_module_is_missing_is_left_out():
     group = LazyGroup("g", lazy={"here": "dewtui.cli.completion:completion_command",
-                                 "absent": "dewtui.no_such_module:command"})
+                                 "absent": "dewtui.no_such_module:command",
+                                 "no-package": "no_such_package.command:command"})
     assert group.list_commands(click.Context(group)) == ["here"]
     r = CliRunner().invoke(group, ["absent"])
     assert r.exit_code == 2 and "No such command" in r.output
@@ -48,6 +49,22 @@ def test_help_lists_the_commands():
     assert r.exit_code == 0
     for name in ("kms", "csms", "iam", "run-due", "scheduler", "encrypt-file", "decrypt-file", "completion"):
         assert f"  {name} " in r.output
+
+
+HELP_ONLY = """
+import sys
+import dewtui.__main__ as m
+code = m.main(["--help"])
+print(sorted({k.split(".")[0] for k in sys.modules if k.split(".")[0] in ("engine", "starlette", "uvicorn",
+                                                                          "textual", "sqlalchemy")}))
+sys.exit(code)
+"""
+
+
+def test_help_imports_no_command():
+    r = subprocess.run([sys.executable, "-c", HELP_ONLY], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Commands:" in r.stdout and r.stdout.strip().endswith("[]")
 
 
 def test_completion_scripts_and_completing_an_operation():
