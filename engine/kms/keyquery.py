@@ -86,15 +86,19 @@ def _count(name: str, value: Any, code: str, lo: int, hi: int | None) -> int:
 
 
 def _tag_clauses(tags: Any) -> list[Any]:
-    """Every (key, value) must be on the key; a value of None matches any value."""
+    """Every (key, value) must be on the key; a value of None matches any value, a tuple or
+    list of values any one of them (the cloud's resource_instances filter)."""
     if not isinstance(tags, Mapping):
         raise _bad("tags filter must be a mapping of tag key to value")
     clauses = []
     for k, v in tags.items():
-        if not isinstance(k, str) or not k or (v is not None and not isinstance(v, str)):
+        several = isinstance(v, (list, tuple)) and 0 < len(v) <= 10 and all(isinstance(x, str) for x in v)
+        if not isinstance(k, str) or not k or (v is not None and not isinstance(v, str) and not several):
             raise _bad(f"invalid tag filter {k!r}")
         sub = select(KeyTag.key_id).where(KeyTag.key_id == Cmk.key_id, KeyTag.tag_key == k)
-        if v is not None:
+        if several:
+            sub = sub.where(col(KeyTag.tag_value).in_(list(v)))
+        elif v is not None:
             sub = sub.where(KeyTag.tag_value == v)
         clauses.append(sub.exists())
     return clauses

@@ -89,6 +89,29 @@ def create_tag(eng: Any, a: Mapping[str, Any]) -> Any:
     return eng.kms.create_key_tag(a.get("key_id"), tag.get("key"), tag.get("value") or "")
 
 
+def by_tags(eng: Any, a: Mapping[str, Any]) -> Any:
+    """resource_instances/action: tags (values OR'ed within a key, keys AND'ed) and a
+    resource_name match, as a list-keys query over every key (count: its total only)."""
+    action = a.get("action")
+    if action not in ("filter", "count"):
+        raise DewError("KMS.0404", f"action must be filter or count, got {action!r}", 400)
+    tags: dict[Any, Any] = {}  # the engine refuses a key that is not a non-empty string
+    for item in a.get("tags") or ():
+        if not isinstance(item, Mapping) or not isinstance(item.get("values", []), list):
+            raise DewError("KMS.0414", 'tags must be a list of {"key": ..., "values": [...]}', 400)
+        values = item.get("values") or []
+        tags[item.get("key")] = None if not values else values[0] if len(values) == 1 else tuple(values)
+    search = None
+    for match in a.get("matches") or ():
+        if not isinstance(match, Mapping) or match.get("key") != "resource_name" or not match.get("value"):
+            raise DewError("KMS.0415", 'matches must be [{"key": "resource_name", "value": ...}]', 400)
+        search = match["value"]
+    counting = action == "count"
+    return eng.kms.list_keys(tags=tags or None, search=search,
+                             limit=1 if counting else (10 if a.get("limit") in (None, "") else a["limit"]),
+                             offset=0 if counting or a.get("offset") in (None, "") else a["offset"])
+
+
 def user_instances(eng: Any, _a: Mapping[str, Any]) -> Any:
     return eng.kms.user_quotas()
 
@@ -122,6 +145,14 @@ def enc_rotation(r: Any, _a: Mapping[str, Any]) -> dict:
             "key_materials": [{"material_id": f"{r.key_id}:{m.version}", "charge_id": "",
                                "create_time": wire.ms_text(m.create_time), "expiration_time": "",
                                "state": 2 if m.current else 0} for m in r.key_materials]}
+
+
+def enc_by_tags(r: Any, a: Mapping[str, Any]) -> dict:
+    if a.get("action") == "count":
+        return {"total_count": r.total}
+    return {"resources": [{"resource_id": k.key_id, "resource_detail": wire.key_details(k),
+                           "resource_name": k.key_alias, "tags": wire.tags(k.tags)} for k in r.keys],
+            "total_count": r.total}
 
 
 def enc_quotas(quotas: list, _a: Mapping[str, Any]) -> dict:
@@ -317,6 +348,13 @@ OPERATIONS: tuple[Operation, ...] = (
     op("list-kms-tags", "kms.list_project_tags", (), enc_project_tags, "kms:cmkTag:list", "listProjectTags",
        "list_kms_tags", "Every tag key on the account's keys, with its values.", method="GET", path="tags",
        call=lambda eng, a: eng.kms.list_project_tags(limit=1000)),
+    op("list-kms-by-tags", "kms.list_keys",
+       (Field("action", required=True, choices=("filter", "count"), help="list the keys, or count them"),
+        Field("limit", INT, help="page size, 1-1000 (default 10)"), Field("offset", INT, help="where the page starts"),
+        Field("tags", OBJECTS, help='[{"key": ..., "values": [...]}]: every key, any of its values'),
+        Field("matches", OBJECTS, help='[{"key": "resource_name", "value": ...}]: alias contains'), SEQUENCE),
+       enc_by_tags, "kms:cmk:list", "listKeys", "list_kms_by_tags", "Find keys by tags and name.",
+       path="resource_instances/action", call=by_tags),
     op("show-user-quotas", "kms.user_quotas", (), enc_quotas, "kms:cmk:getQuota", "showUserQuotas",
        "show_user_quotas", "Key and grant quotas and their use.", method="GET", path="user-quotas"),
     op("show-user-instances", "kms.user_quotas", (),

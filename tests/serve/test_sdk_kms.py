@@ -287,3 +287,29 @@ def test_tags_and_quotas(sdk):
     quotas = c.show_user_quotas(ShowUserQuotasRequest()).quotas.resources
     assert {q.type: q.used for q in quotas}["CMK"] == 1
     assert c.show_user_instances(ShowUserInstancesRequest()).instance_num == 1
+
+
+def test_find_keys_by_tags_and_name(sdk):
+    from huaweicloudsdkkms.v2 import ListKmsByTagsRequest, ListKmsByTagsRequestBody, Tag, TagItem as Match
+    c = sdk.kms()
+    tagged = {}
+    for alias, env in (("web-a", "prod"), ("web-b", "test"), ("db", "prod"), ("plain", None)):
+        kid = create(c, alias)
+        tagged[alias] = kid
+        if env:
+            c.create_kms_tag(CreateKmsTagRequest(key_id=kid, body=CreateKmsTagRequestBody(
+                tag=TagItem(key="env", value=env))))
+
+    def find(action="filter", **kw):
+        return c.list_kms_by_tags(ListKmsByTagsRequest(resource_instances="resource_instances",
+                                                       body=ListKmsByTagsRequestBody(action=action, **kw)))
+    prod = find(tags=[Tag(key="env", values=["prod"])])
+    assert sorted(r.resource_name for r in prod.resources) == ["db", "web-a"] and prod.total_count == 2
+    assert prod.resources[0].resource_detail.key_id == prod.resources[0].resource_id
+    either = find(tags=[Tag(key="env", values=["prod", "test"])], matches=[Match(key="resource_name", value="web")])
+    assert sorted(r.resource_name for r in either.resources) == ["web-a", "web-b"]
+    assert find(action="count", tags=[Tag(key="env", values=[])]).total_count == 3
+    page = find(limit="1", offset="1")
+    assert (len(page.resources), page.total_count) == (1, 4)
+    bad = refused(lambda: find(action="sum"))
+    assert bad.error_code == "KMS.0404"
