@@ -134,15 +134,20 @@ def make_endpoint(eng: Any, op: Operation, limiter: anyio.CapacityLimiter, max_b
 
 
 def routes(eng: Any, limiter: anyio.CapacityLimiter, max_body: int, body_timeout: float) -> list[Route]:
-    """One route per operation path; literal paths before parameterised ones (so
-    `/csms/events/x` is an event, not the tags of a secret called `events`)."""
+    """One route per operation path, the most literal first: at the first segment where two
+    paths differ, a literal segment wins over a parameter (so `/csms/events/tags` is the event
+    `tags`, not the tags of a secret whose id is `events`)."""
     out = []
     for op in OPERATIONS:
         for path in op.paths:
-            out.append((path.count("{"), path, Route(path, make_endpoint(eng, op, limiter, max_body, body_timeout),
-                                                     methods=[op.method])))
+            out.append((specificity(path), Route(path, make_endpoint(eng, op, limiter, max_body, body_timeout),
+                                                 methods=[op.method])))
     out.sort(key=lambda item: item[0])
-    return [r for _, _, r in out]
+    return [r for _, r in out]
+
+
+def specificity(path: str) -> tuple[int, ...]:
+    return tuple(1 if segment.startswith("{") else 0 for segment in path.split("/"))
 
 
 async def no_such_api(request: Request, exc: Exception) -> Response:

@@ -152,3 +152,38 @@ def serve_with(tmp_path, real_clock) -> Iterator[Any]:
     for eng, running in started:
         running.stop()
         eng.close()
+
+
+@pytest.fixture
+def raw_app_request() -> Any:
+    """call(app, method, path, body) → (status, JSON body, headers): one ASGI request straight
+    into the app (no socket), signed with a syntactically valid Authorization."""
+    import json
+
+    import anyio
+
+    def call(app: Any, method: str, path: str, body: bytes) -> tuple[int, Any, dict]:
+        auth = b"SDK-HMAC-SHA256 Access=A, SignedHeaders=host;x-sdk-date, Signature=00"
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+                 "headers": [(b"host", b"h"), (b"x-sdk-date", b"20260101T000000Z"), (b"authorization", auth),
+                             (b"content-length", str(len(body)).encode())]}
+        sent: list[dict] = []
+        delivered = False
+
+        async def receive() -> dict:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        anyio.run(app, scope, receive, send)
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return start["status"], json.loads(data) if data else None, dict(start["headers"])
+    return call
