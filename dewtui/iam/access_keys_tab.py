@@ -20,8 +20,12 @@ from dewtui.shell.fmt import clip, when
 from dewtui.widgets.confirm import ConfirmDialog
 from dewtui.widgets.detail import DetailPane
 
-COLUMNS = (("access", "Access key (AK)", 20), ("status", "Status", 8), ("description", "Description", 18),
-           ("created", "Created", 16), ("used", "Last used", 16))
+COLUMNS = (("access", "Access key (AK)", 20), ("status", "Status", 8), ("description", "Description", 12),
+           ("created", "Created", 16), ("used", "Last used", 11))  # fits 80 columns
+
+
+def short_when(t) -> str:
+    return t.strftime("%m-%d %H:%M") if t else "—"
 
 
 def status_markup(status: str) -> str:
@@ -106,8 +110,8 @@ class AccessKeysPane(DetailPane):
     def _show(self, keys, select: str | None) -> None:
         self.keys = {k.access: k for k in keys}
         fill_table(self.query_one("#ak-table", DataTable),
-                   [(k.access, (k.access, status_markup(k.status), escape(clip(k.description or "—", 18)),
-                                when(k.created_at), when(k.last_used_at))) for k in keys], select)
+                   [(k.access, (k.access, status_markup(k.status), escape(clip(k.description or "—", 12)),
+                                when(k.created_at), short_when(k.last_used_at))) for k in keys], select)
         note = (f"{len(keys)} of 2 keys · a: create · i: deactivate/activate · delete: delete"
                 if keys else "No access keys. a: create one for a program that calls the HTTP API.")
         self._note(note, refused=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from dewtui.iam.names_pane import NamesPane
+from dewtui.iam.names_pane import FocusTabTable, NamesPane
 from dewtui.shell.fmt import when
 from dewtui.widgets.detail import DetailScreen, DetailTab
 from engine import DewError
@@ -19,6 +19,7 @@ class GroupMembersPane(NamesPane):
     PICK_TITLE = "Add user to group"
     PICK_EXPLAIN = "Users of this account. A member gets the group's policies besides its own."
     NONE_TEXT = "No members."
+    COUNT_NOUN = "members"
 
     def linked(self, group):
         return group.users
@@ -42,6 +43,7 @@ class GroupPoliciesPane(NamesPane):
     PICK_TITLE = "Attach policy to group"
     PICK_EXPLAIN = "System policies and this account's custom ones. Deny in any policy wins."
     NONE_TEXT = "No policy attached."
+    COUNT_NOUN = "policies"
 
     def linked(self, group):
         return group.policies
@@ -66,11 +68,11 @@ GROUP_TABS: tuple[DetailTab, ...] = (
 
 
 def group_title(group) -> str:
-    return (f"[b]{escape(group.name)}[/]  group  [dim]{len(group.users)} members · "
+    return (f"[b]{escape(group.name)}[/]  group  [dim]members: {len(group.users)} · "
             f"created {when(group.created)} · {group.group_id}[/]")
 
 
-class GroupDetailScreen(DetailScreen):
+class GroupDetailScreen(FocusTabTable, DetailScreen):
     TABS = GROUP_TABS
     NOUN = "group"
     TITLE_ID = "group-title"

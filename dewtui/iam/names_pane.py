@@ -29,6 +29,7 @@ class NamesPane(DetailPane):
     ADD_LABEL, REMOVE_LABEL = "Add", "Remove"
     PICK_TITLE, PICK_EXPLAIN = "Add", ""
     NONE_TEXT = "None yet."
+    COUNT_NOUN = "names"
 
     def linked(self, item: Any) -> tuple[str, ...]:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -60,7 +61,7 @@ class NamesPane(DetailPane):
         super().show_item(item)
         names = self.linked(item)
         fill_table(self.query_one(DataTable), [(n, (escape(n),)) for n in names])
-        note = f"{len(names)} · a: {self.ADD_LABEL.lower()} · delete: {self.REMOVE_LABEL.lower()}"
+        note = f"{self.COUNT_NOUN}: {len(names)} · a: {self.ADD_LABEL.lower()} · delete: {self.REMOVE_LABEL.lower()}"
         self.query_one(".names-note", Label).update(note if names else f"{self.NONE_TEXT}  {note}")
         self.query_one(".names-remove", Button).disabled = not names
 
@@ -91,3 +92,20 @@ class NamesPane(DetailPane):
         work = (lambda: self.add(name)) if adding else (lambda: self.remove(name))
         self.call_engine(work, label=self.ADD_LABEL if adding else self.REMOVE_LABEL,
                          success=self.done_text(name, adding), done=lambda _r: self.item_changed())
+
+
+class FocusTabTable:
+    """Detail screen mixin: the shown tab's table takes the keys (its bindings show in the footer)."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_table)  # type: ignore[attr-defined]
+
+    def _focus_table(self) -> None:
+        found = self.query("TabPane.-active DataTable, TabPane DataTable")  # type: ignore[attr-defined]
+        if found:
+            found.first().focus()
+
+    def on_tabbed_content_tab_activated(self, event) -> None:
+        found = event.pane.query("DataTable") if event.pane is not None else []
+        if found:
+            found.first().focus()

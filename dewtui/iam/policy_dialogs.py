@@ -64,17 +64,16 @@ class PolicyEditorDialog(FormDialog[PolicyRequest]):
     def compose(self) -> ComposeResult:
         templates = [(title, i) for i, (title, _doc) in enumerate(POLICY_TEMPLATES)]
         with Vertical(classes="dialog iam-dialog", id="policy-editor"):
-            yield Label("Create custom policy", classes="dialog-title")
-            with Horizontal(classes="field"):
-                yield Label("Name", classes="field-label")
+            yield Label("Create custom policy  [dim]ctrl+s saves (the engine checks it) · esc cancels[/]",
+                        classes="dialog-title")
+            with Horizontal(classes="field", id="policy-head"):
+                yield Label("Name", classes="head-label")
                 yield Input(placeholder="1-128 characters", id="policy-name")
-            with Horizontal(classes="field"):
-                yield Label("Template", classes="field-label")
-                yield Select(templates, prompt="start from a guide example…", id="policy-template")
+                yield Label("Template", classes="head-label")
+                yield Select(templates, prompt="guide example…", id="policy-template")
             yield TextArea(EMPTY_POLICY, language="json", show_line_numbers=True, tab_behavior="indent",
                            id="policy-text")
             yield Static("", id="errors", classes="error")
-            yield Label("ctrl+s saves (the engine checks the document) · esc cancels", classes="note")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")

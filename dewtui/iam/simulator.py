@@ -74,14 +74,19 @@ class SimulatorForm(Vertical):
     `engine` picks the engine that asks (default: the acting one, `app.engine`)."""
 
     def __init__(self, question: SimulationRequest | None = None,
-                 engine: Callable[[], Any] | None = None, **kw: Any) -> None:
+                 engine: Callable[[], Any] | None = None, answer_first: bool = False, **kw: Any) -> None:
         super().__init__(**kw)
         self.question = question or SimulationRequest("", "")
         self.engine_of = engine
+        self.answer_first = answer_first  # the answer above the fields (when it is the point)
         self.answer: tuple[bool, str] | None = None  # the last answer (allowed, reason)
 
     def compose(self) -> ComposeResult:
         q = self.question
+        answer = Static("[dim]may USER do ACTION on RESOURCE? Enter in a field (or Ask) asks.[/]",
+                        id="sim-answer")
+        if self.answer_first:
+            yield answer
         yield _row("User", Input(q.user, placeholder="user name", id="sim-user"))
         yield _row("Action", Input(q.action, placeholder="service:type:verb, e.g. kms:cmk:get",
                                    suggester=SuggestFromList(KNOWN_ACTIONS, case_sensitive=False),
@@ -91,8 +96,8 @@ class SimulatorForm(Vertical):
             yield Input(q.resource, placeholder="key id, secret:<name>, empty = the account", id="sim-resource")
             yield Button("Ask", variant="primary", id="sim-ask")
         yield Static("", id="sim-errors", classes="error")
-        yield Static("[dim]may USER do ACTION on RESOURCE? Enter in a field (or Ask) asks.[/]",
-                     id="sim-answer")
+        if not self.answer_first:
+            yield answer
 
     def request(self) -> SimulationRequest | None:
         user = self.query_one("#sim-user", Input).value.strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from dewtui.iam.access_keys_tab import AccessKeysPane
-from dewtui.iam.names_pane import NamesPane
+from dewtui.iam.names_pane import FocusTabTable, NamesPane
 from dewtui.shell.fmt import when
 from dewtui.widgets.detail import DetailScreen, DetailTab
 from engine import DewError
@@ -20,6 +20,7 @@ class UserGroupsPane(NamesPane):
     PICK_TITLE = "Add to group"
     PICK_EXPLAIN = "The user gets the group's policies besides its own."
     NONE_TEXT = "In no group."
+    COUNT_NOUN = "groups"
 
     def linked(self, user):
         return user.groups
@@ -43,6 +44,7 @@ class UserPoliciesPane(NamesPane):
     PICK_TITLE = "Attach policy"
     PICK_EXPLAIN = "System policies and this account's custom ones. Deny in any policy wins."
     NONE_TEXT = "No policy of its own (its groups' policies still apply)."
+    COUNT_NOUN = "policies"
 
     def linked(self, user):
         return user.policies
@@ -73,7 +75,7 @@ def user_title(user) -> str:
             f"created {when(user.created)} · {user.user_id}[/]")
 
 
-class UserDetailScreen(DetailScreen):
+class UserDetailScreen(FocusTabTable, DetailScreen):
     TABS = USER_TABS
     NOUN = "user"
     TITLE_ID = "user-title"

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
@@ -73,13 +74,11 @@ class WhyDialog(ModalScreen[None]):
         self.question, self.asking, self.refusal = question, engine, refusal
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="why-dialog"):
-            yield Label("Why was that refused?", classes="dialog-title")
-            with VerticalScroll(id="why-scroll"):
-                yield Label(self.refusal, classes="explain", id="why-refusal")
-                yield Label(f"Asked as {self.asking.principal.name}. Change a field and ask again to "
-                            "try another action or resource.", classes="note")
-                yield SimulatorForm(self.question, engine=lambda: self.asking, id="why-form")
+        with VerticalScroll(classes="dialog iam-dialog", id="why-dialog"):
+            yield Label("Why was that refused?  [dim]esc closes[/]", classes="dialog-title")
+            yield Label(f"{escape(self.refusal)}\n[dim]The simulator, asked as {self.asking.principal.name}; "
+                        "change a field and ask again to try another.[/]", classes="explain", id="why-refusal")
+            yield SimulatorForm(self.question, engine=lambda: self.asking, answer_first=True, id="why-form")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="why-close")
 
