@@ -152,3 +152,12 @@ def test_the_groups_list_exactly_the_table():
         listed = {line.split()[0] for line in r.output.split("Commands:")[1].splitlines() if line.startswith("  ")
                   and not line.startswith("   ")}
         assert listed == {o.name for o in OPERATIONS if o.service == service}
+
+
+def test_a_sealed_root_key_is_refused_until_the_passphrase_is_given(dew, home, monkeypatch):
+    from engine import Engine
+    Engine.open(home=home, passphrase="long enough words").close()
+    r = dew("kms", "list-keys")
+    assert r.exit_code == 1 and r.stderr.startswith("dewtui: DEW.0001: ") and "DEW_PASSPHRASE" in r.stderr
+    monkeypatch.setenv("DEW_PASSPHRASE", "long enough words")
+    assert body(dew("kms", "list-keys"))["keys"] == []
