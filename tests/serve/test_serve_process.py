@@ -23,7 +23,7 @@ def test_serve_prints_its_url_answers_the_sdk_and_stops_on_sigterm(tmp_path):
         key = eng.iam.create_access_key(user_name="admin")
         project_id = eng.project_id
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dewtui.serve", "--home", str(home), "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "dewtui", "serve", "--home", str(home), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = proc.stdout.readline()
@@ -49,7 +49,7 @@ def test_serve_prints_its_url_answers_the_sdk_and_stops_on_sigterm(tmp_path):
 
 
 def test_a_non_loopback_address_needs_allow_remote(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "dewtui.serve", "--home", str(tmp_path / "dew"),
+    proc = subprocess.run([sys.executable, "-m", "dewtui", "serve", "--home", str(tmp_path / "dew"),
                            "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=WAIT)
     assert proc.returncode == 2 and "--allow-remote" in proc.stderr
     assert not (tmp_path / "dew").exists()
