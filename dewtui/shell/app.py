@@ -81,8 +81,10 @@ class DewApp(EngineBridge, App):
         """A scheduler pass did something: the visible screens reload."""
         report: DueReport
 
-    def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False) -> None:
+    def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False,
+                 offer_passphrase: bool = False) -> None:
         super().__init__()
+        self.offer_passphrase = offer_passphrase  # first start: offer to seal the root key (opt-in)
         self.root_engine = engine  # the engine the app was opened with (the local administrator)
         self.engine = engine
         self.location = location if location is not None else data_location(engine)
@@ -105,6 +107,9 @@ class DewApp(EngineBridge, App):
         self.inbox_watch.start()
         if self.scheduler_wanted:
             self.start_scheduler()
+        if self.offer_passphrase:
+            from dewtui.shell.rootkey_actions import offer_root_passphrase
+            offer_root_passphrase(self)
 
     def on_unmount(self) -> None:
         self.inbox_watch.stop()
@@ -198,7 +203,7 @@ def run_tui(home: str | None = None) -> int:
         print(f"dewtui: {err.code}: {err.message}")
         return 2
     try:
-        result = DewApp(engine, scheduler=True).run()
+        result = DewApp(engine, scheduler=True, offer_passphrase=True).run()
         return result if isinstance(result, int) else 0
     finally:
         engine.close()

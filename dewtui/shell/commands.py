@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from dewtui.shell.rootkey_actions import RootKeyActions
+
 
 def _bindings(node: object) -> Iterator[Binding]:
     for b in getattr(node, "BINDINGS", ()):
@@ -27,7 +29,7 @@ def palette_entries(app, screen: Screen) -> list[tuple[str, str, object, str]]:
     """(title, action, namespace, help) for the app's and the screen's described actions."""
     out: list[tuple[str, str, object, str]] = []
     seen: set[str] = set()
-    for node in (screen, app):
+    for node in (screen, app, RootKeyActions(app)):  # root key actions: no key, palette only
         for b in _bindings(type(node)):
             if not b.description or b.action in seen or b.action == "command_palette":
                 continue
