@@ -3,8 +3,9 @@
 Paths and fields follow the official SDK (huaweicloudsdkcsms v1): secrets are addressed by
 name, secret tags by the secret's id (resolved here to its name within the caller's own
 account, then the engine's audited call authorizes as usual). Lists the engine returns whole
-are paged here by the cloud's markers (a version id, an event name); the secrets list, paged
-in the database, uses its offset as the marker.
+are paged here by the cloud's markers (a version id, an event name); the secrets list is
+paged in the database, its marker (the last secret name of the previous page) turned into
+the engine's offset.
 """
 from __future__ import annotations
 
@@ -109,11 +110,32 @@ def update_secret(eng: Any, a: Mapping[str, Any]) -> Any:
 
 
 def list_secrets(eng: Any, a: Mapping[str, Any]) -> Any:
+    """A page of secrets after the one the marker names (the cloud's marker is the last
+    secret name of the previous page; the engine pages newest first by offset)."""
     marker = a.get("marker")
-    offset: Any = 0
-    if marker not in (None, ""):
-        offset = int(marker) if isinstance(marker, str) and marker.isdigit() and len(marker) < 10 else marker
+    offset = 0 if marker in (None, "") else position_after(eng, marker)
     return eng.csms.list_secrets(event_name=a.get("event_name") or None, limit=page_size(a), offset=offset)
+
+
+def position_after(eng: Any, marker: object) -> int:
+    """How many of the caller's secrets come up to and including `marker` in the engine's
+    order (newest first, then by name); an unknown marker is refused."""
+    from sqlalchemy import and_, func, or_
+
+    from engine.models.csms import Secret
+    if not isinstance(marker, str) or len(marker) > 64:
+        raise bad("marker must name a secret")
+    domain = eng.principal.domain_id
+    with eng.context.db.session(write=False) as s:
+        row = s.exec(select(Secret.create_time, Secret.name).where(Secret.domain_id == domain,
+                                                                   Secret.name == marker)).first()
+        if row is None:
+            raise bad(f"marker {marker!r} names no secret")
+        created, name = row
+        before = s.exec(select(func.count()).select_from(Secret).where(
+            Secret.domain_id == domain,
+            or_(Secret.create_time > created, and_(Secret.create_time == created, Secret.name <= name)))).one()
+    return int(before)
 
 
 def on_tagged_secret(method: str) -> Any:
@@ -168,8 +190,8 @@ def enc_secret(s: Any, _a: Mapping[str, Any]) -> dict:
 
 def enc_secrets(r: Any, _a: Mapping[str, Any]) -> dict:
     more = r.offset + len(r.secrets) < r.total
-    info = wire.page_info(list(r.secrets), str(r.offset + len(r.secrets)) if more else None,
-                          str(max(r.offset - r.limit, 0)) if r.offset else None)
+    info = wire.page_info(list(r.secrets), r.secrets[-1].name if more and r.secrets else None,
+                          r.secrets[0].name if r.offset and r.secrets else None)
     return {"secrets": [wire.secret(s) for s in r.secrets], "page_info": info}
 
 

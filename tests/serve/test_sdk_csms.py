@@ -73,7 +73,10 @@ def test_list_secrets_pages_with_markers(sdk):
         marker = page.page_info.next_marker
         if not marker:
             break
+        assert marker == page.secrets[-1].name  # the cloud's marker: the page's last secret name
     assert sorted(names) == [f"s{i}" for i in range(5)] and len(names) == 5
+    unknown = refused(lambda: c.list_secrets(ListSecretsRequest(marker="no-such-secret")))
+    assert unknown.error_code == "CSMS.0002"
 
 
 def test_versions_stages_binary_and_expiry(sdk):
