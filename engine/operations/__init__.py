@@ -15,8 +15,8 @@ from typing import Any, Mapping
 
 from engine.operations.csms_table import OPERATIONS as _CSMS
 from engine.operations.kms_table import OPERATIONS as _KMS
-from engine.operations.model import (BASE64, BODY, BOOL, INT, LIST, OBJECT, OBJECTS, PATH, QUERY, STR, TEXT,
-                                     WIRE_TYPES, Field, Operation, decode_field)
+from engine.operations.model import (BASE64, BODY, BOOL, EPOCH, INT, LIST, OBJECT, OBJECTS, PATH, QUERY, STR,
+                                     TEXT, WIRE_TYPES, Field, Operation, decode_field)
 
 OPERATIONS: tuple[Operation, ...] = _KMS + _CSMS
 _BY_NAME: dict[tuple[str, str], Operation] = {(o.service, o.name): o for o in OPERATIONS}
@@ -63,5 +63,5 @@ def invoke(eng: Any, name: str, fields: Mapping[str, Any], service: str | None =
 
 
 __all__ = ["OPERATIONS", "Operation", "Field", "by_name", "decode", "call", "invoke", "decode_field",
-           "STR", "INT", "BOOL", "LIST", "OBJECT", "OBJECTS", "TEXT", "BASE64", "WIRE_TYPES",
+           "STR", "INT", "BOOL", "LIST", "OBJECT", "OBJECTS", "TEXT", "BASE64", "EPOCH", "WIRE_TYPES",
            "BODY", "PATH", "QUERY"]
