@@ -96,3 +96,12 @@ def test_the_simulator_takes_keys_and_secrets_by_name_and_the_account_as_empty()
     assert simulator_resource("CSMS:local:d1:secret:db") == "secret:db"
     assert simulator_resource("KMS:local:d1:*:*") == ""
     assert simulator_resource("IAM:local:d1:user:bob") == ""
+
+
+async def test_the_palette_offers_why_was_that_refused(why_eng):
+    from dewtui.shell.commands import palette_entries
+    app = make_app(why_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        offered = {title: action for title, action, _node, _help in palette_entries(app, app.screen)}
+        assert offered["Why was that refused?"] == "why_refused"
