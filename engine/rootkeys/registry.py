@@ -12,7 +12,7 @@ is named here, in exactly one of
 
 `DERIVED` names each HKDF purpose (`Hsm.derive`) and what rotation does with it; `CARRIED`
 lists those whose previous sub-key is kept (sealed under the new root) instead of changing.
-A table that does not exist in this build (a model another change adds) is skipped.
+A table that does not exist in this build is skipped.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from engine.events.webhooks import secret_aad
+from engine.iam.access_keys import SEAL_LABEL as ACCESS_KEY_AAD
 
 # the associated data the csms rotation code seals a secret's password generator with
 GENERATOR_AAD = "csms rotation generator"
@@ -41,7 +42,7 @@ SEALED: tuple[SealedColumn, ...] = (
     SealedColumn("csms_secret", "rotation_generator",
                  lambda r, _specs: (GENERATOR_AAD, r.secret_id), hex_text=True),
     SealedColumn("access_keys", "secret_sealed",
-                 lambda r, _specs: ("access-key", r.access)),
+                 lambda r, _specs: (ACCESS_KEY_AAD, r.access)),
 )
 
 DROPPED: dict[tuple[str, str], str] = {

@@ -32,6 +32,8 @@ from engine.events.webhooks import secret_aad
 from engine.hsm.rootkey import NEXT_FILE, ROOT_KEY_FILE
 from engine.kms.imports import MATERIAL_DIFFERS
 from engine.kms.rules import NO_KEY, TOKEN_INVALID as TOKEN_REFUSED
+from engine.iam.access_keys import SEAL_LABEL as ACCESS_KEY_AAD
+from engine.models.access_keys import AccessKey
 from engine.models.imports import ImportParams
 from engine.models.kms import Cmk, KeyVersion
 from engine.models.webhooks import TopicSubscription
@@ -64,6 +66,8 @@ class World:
     mac: str
     signing_secret: str
     subscription_id: str
+    access: str
+    access_secret: str
 
 
 def build_world(eng: Engine) -> World:
@@ -81,7 +85,8 @@ def build_world(eng: Engine) -> World:
     eng.events.create_topic("ops")
     sub = eng.events.subscribe_topic("ops", "https://hooks.example.com/dew")
     eng.iam.create_user("bob")
-    return World(aes, hm, imp, ct, mac, sub.signing_secret, sub.subscription_id)
+    ak = eng.iam.create_access_key("bob")
+    return World(aes, hm, imp, ct, mac, sub.signing_secret, sub.subscription_id, ak.access, ak.secret)
 
 
 def assert_world_reads(eng: Engine, w: World) -> None:
@@ -95,6 +100,9 @@ def assert_world_reads(eng: Engine, w: World) -> None:
         opened = eng.context.hsm.open(sub.sealed_secret, *secret_aad(sub.subscription_id, sub.topic_id,
                                                                      sub.endpoint))
     assert opened.decode() == w.signing_secret
+    with eng.context.db.session(write=False) as s:
+        ak = s.get(AccessKey, w.access)
+        assert eng.context.hsm.open(ak.secret_sealed, ACCESS_KEY_AAD, ak.access).decode() == w.access_secret
     assert eng.audit.verify().ok
     assert [u.name for u in eng.principals()].count("bob") == 1
 
