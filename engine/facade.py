@@ -51,7 +51,6 @@ class _Vault:
         self.rng = rng
         self.hsm: Hsm | None = Hsm(root.key, rng) if root.key is not None else None
         self.lock = threading.RLock()
-        self.failed_unseals: list[datetime] = []  # wrong passphrases while sealed: traced at unseal
 
 
 def _database_in_use(db: Database, home: Path, default_url: bool) -> bool:
@@ -101,7 +100,13 @@ class Engine:
         passphrase = passphrase if passphrase is not None else os.environ.get("DEW_PASSPHRASE")
         db = Database(url)
         try:
-            root = _open_root_key(home, db, url == default_url, passphrase, rng)
+            try:
+                root = _open_root_key(home, db, url == default_url, passphrase, rng)
+            except DewError as e:
+                if e.code == "DEW.0002":  # traced when the root key is next opened
+                    from engine.rootkeys.failures import record_failure
+                    record_failure(home, clock.now())
+                raise
             db_file = sqlite_file(url)
             if db_file is not None:
                 create_private_file(db_file)
@@ -146,6 +151,7 @@ class Engine:
             bootstrap(s, self._ctx.rng, self._ctx.clock.now())
         self._ctx = self._ctx.with_principal(self._principal(ADMIN_USER))
         self._services.clear()  # rebuilt for the principal now known
+        self._root_keys().trace_failures()  # wrong passphrases tried while it was sealed
         if run_due:
             self.run_due()
 
@@ -161,8 +167,9 @@ class Engine:
             try:
                 key = vault.root.unseal(passphrase)
             except DewError as e:
-                if e.code == "DEW.0002":
-                    vault.failed_unseals.append(self._ctx.clock.now())
+                if e.code == "DEW.0002":  # traced once unsealed
+                    from engine.rootkeys.failures import record_failure
+                    record_failure(self.home, self._ctx.clock.now())
                 raise
             vault.hsm = Hsm(key, vault.rng)
             try:
@@ -170,8 +177,7 @@ class Engine:
             except BaseException:
                 vault.hsm = None
                 raise
-            failures, vault.failed_unseals = vault.failed_unseals, []
-        self._root_keys().record_unseal(failures)
+        self._root_keys().record_unseal()
 
     # --- the root key ------------------------------------------------------------------
     def _root_keys(self) -> Any:

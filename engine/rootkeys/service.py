@@ -3,7 +3,8 @@ sealing now, unsealing (with the wrong passphrases tried while sealed) and rotat
 
 Each call writes one trace (`setRootPassphrase`, `removeRootPassphrase`, `sealRootKey`,
 `unsealRootKey`, `rotateRootKey`); a refusal is traced like any other (a wrong passphrase:
-DEW.0002, without detail). Passphrases never reach a trace: the requests name only what
+DEW.0002, without detail); one refused while sealed is traced when the root key is next
+opened (failures.py). Passphrases never reach a trace: the requests name only what
 kind of change it was. Changing the file, rotating and sealing are for administrators
 (others: KMS.0306); sealing the engine is allowed to anyone who can act (it only locks).
 All of it runs under the vault's lock, so two root key operations never interleave.
@@ -16,7 +17,6 @@ transaction rolls back and the next file is removed; pending.py settles a crash 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from engine.audit.verify import current_head
 from engine.audit.writer import write_trace
@@ -25,6 +25,7 @@ from engine.hsm.rootkey import (NEXT_FILE, checked_passphrase, plain_doc, promot
                                 replace_root_doc, sealed_doc_and_kek)
 from engine.hsm.seal import Hsm
 from engine.rootkeys import rotation
+from engine.rootkeys.failures import clear_failures, pending_failures
 from engine.rootkeys.pending import settle_pending_root
 from engine.rootkeys.registry import CARRIED
 from engine.service import Service
@@ -110,18 +111,26 @@ class RootKeyService(Service):
             db = self.ctx.db  # the row MAC key goes with the root key (derive_row_key brings it back)
             db._row_key = db._row_state = None
 
-    def record_unseal(self, failures: list[datetime]) -> None:
-        """Trace the wrong passphrases tried while sealed (each at its time), then the unseal."""
-        with self._call("unsealRootKey", RESOURCE, request={"failed_attempts": len(failures)}) as call:
+    def record_unseal(self) -> None:
+        """Trace an unseal that opened the root key."""
+        with self._call("unsealRootKey", RESOURCE, request={}) as call:
             call.resource("root.key", "root.key")
-            p = self.ctx.principal
+
+    def trace_failures(self) -> None:
+        """Trace each wrong passphrase recorded while sealed (at its time), then forget them."""
+        failures = pending_failures(self.ctx.home)
+        if not failures:
+            return
+        p = self.ctx.principal
+        with self.ctx.db.session() as s:
             for when in failures:
-                write_trace(call.s, self.ctx.db, self.ctx.hsm.derive(rotation.AUDIT_PURPOSE),
+                write_trace(s, self.ctx.db, self.ctx.hsm.derive(rotation.AUDIT_PURPOSE),
                             trace_id=self.ctx.rng.uuid(), trace_name="unsealRootKey",
                             resource_type=RESOURCE, resource_id="root.key", resource_name="root.key",
                             rating="warning", code="DEW.0002", domain_id=p.domain_id, user=p.name,
-                            source=self.ctx.source, time=when, request={}, response={"error_code": "DEW.0002"},
-                            message=WRONG_PASSPHRASE)
+                            source=self.ctx.source, time=when, request={},
+                            response={"error_code": "DEW.0002"}, message=WRONG_PASSPHRASE)
+        clear_failures(self.ctx.home)
 
     # --- rotation -----------------------------------------------------------------------
     def rotate(self) -> RootRotation:

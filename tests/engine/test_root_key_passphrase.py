@@ -14,6 +14,7 @@ import pytest
 
 from engine import Engine, SeededRng
 from engine.hsm.rootkey import ROOT_KEY_FILE
+from engine.rootkeys.failures import FAILURES_FILE
 from refusals import refused
 
 PASS = "correct horse"
@@ -150,3 +151,19 @@ def test_wrong_passphrases_tried_while_sealed_are_traced_at_unseal(home, clock):
     assert sorted(t.code for t in unseals) == ["200", "DEW.0002", "DEW.0002"]
     assert all("nope" not in t.request + t.message for t in unseals)
     eng.close()
+
+
+def test_a_wrong_passphrase_at_open_is_traced_when_the_key_is_next_opened(home, clock, monkeypatch):
+    Engine.open(home=home, clock=clock, rng=SeededRng(7), passphrase=PASS).close()
+    refused("DEW.0002", Engine.open, home=home, clock=clock, rng=SeededRng(8), passphrase="nope")
+    monkeypatch.setenv("DEW_PASSPHRASE", "still nope")
+    refused("DEW.0002", Engine.open, home=home, clock=clock, rng=SeededRng(8))
+    assert (home / FAILURES_FILE).exists() and "nope" not in (home / FAILURES_FILE).read_text()
+    monkeypatch.setenv("DEW_PASSPHRASE", PASS)
+    eng = Engine.open(home=home, clock=clock, rng=SeededRng(9))
+    wrong = traces(eng, "unsealRootKey")
+    assert [t.code for t in wrong] == ["DEW.0002", "DEW.0002"] and not (home / FAILURES_FILE).exists()
+    eng.close()
+    again = Engine.open(home=home, clock=clock, rng=SeededRng(10))
+    assert len(traces(again, "unsealRootKey")) == 2  # traced once, not at every open
+    again.close()
