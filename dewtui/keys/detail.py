@@ -11,6 +11,7 @@ away and the key is read again as that user; a refused read leaves only its reas
 """
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Label, Static, TabbedContent, TabPane, Tabs
 
@@ -21,7 +22,7 @@ from dewtui.keys.public_key_tab import PublicKeyPane
 from dewtui.keys.rotation_tab import RotationPane, rotatable
 from dewtui.keys.tags_tab import KeyTagsPane
 from dewtui.shell.fmt import state_markup
-from dewtui.widgets.detail import DetailScreen, DetailTab
+from dewtui.widgets.detail import DetailPane, DetailScreen, DetailTab
 from engine.catalog import SPECS
 
 KEY_TABS: tuple[DetailTab, ...] = (
@@ -93,6 +94,19 @@ class KeyDetailScreen(DetailScreen):
         if self.focused is None and self.tabs_shown():
             self.query_one(f"#{self.TABS_ID}", TabbedContent).query_one(Tabs).focus()
 
+    def show_item(self, key) -> None:
+        """The freshly read key, to the title and every pane (the tabs are built by now)."""
+        self.item = key
+        self.query_one(f"#{self.TITLE_ID}", Static).update(self.title_markup(key))
+        for pane in self.query(DetailPane):
+            pane.show_item(key)
+
+    def clear_shown(self) -> None:
+        self._forget(f"Loading as {self.app.principal}…")
+
+    def item_refused(self, err) -> None:
+        self._refused(err)
+
     def _forget(self, why: str, refused: bool = False) -> None:
         """Nothing of the key on screen but its id and `why`."""
         for tabs in self.query(f"#{self.TABS_ID}").results(TabbedContent):
@@ -105,7 +119,7 @@ class KeyDetailScreen(DetailScreen):
         note.display = True
 
     def _refused(self, err) -> None:
-        self._forget(f"{err.code}: {err.message}", refused=True)
+        self._forget(f"{escape(err.code)}: {escape(err.message)}", refused=True)
 
     def on_dew_app_principal_changed(self, message) -> None:
         message.prevent_default()  # DewScreen's handler would reload the old tabs

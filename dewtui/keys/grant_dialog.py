@@ -1,8 +1,9 @@
 """Create-grant dialog (guide 2.1.9.1): grantee and its type, operations, name, retiring principal.
 
 Validated for comfort with the engine's own rules (at least one operation, not create-grant
-alone, the grant-name pattern); the engine re-checks and resolves the grantee. Returns a
-`GrantRequest`.
+alone, the grant-name pattern); then the engine creates the grant before the dialog closes
+(a checked form): an unknown grantee or any other refusal stays in the dialog beside its
+field, with everything typed kept. Returns the new grant's id.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from dewtui.keys.checked_form import CheckedForm
 from dewtui.keys.requests import GrantRequest
-from dewtui.widgets.form import FormDialog
 from engine.catalog import GRANT_NAME_RE, GRANT_OPERATIONS
 
 OPERATION_LABELS = {
@@ -32,8 +33,9 @@ def _row(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
-class CreateGrantDialog(FormDialog[GrantRequest]):
+class CreateGrantDialog(CheckedForm[str]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Create")]
+    CALL_LABEL = "create grant"
 
     def __init__(self, key, users: list[str] | None = None, grantee: str = "") -> None:
         super().__init__()
@@ -89,3 +91,17 @@ class CreateGrantDialog(FormDialog[GrantRequest]):
             return None
         kind = "domain" if self.query_one("#type-domain", RadioButton).value else "user"
         return GrantRequest(grantee, kind, ops, name, self.query_one("#retiring", Input).value.strip())
+
+    def engine_call(self, req: GrantRequest):
+        kms, key_id = self.app.engine.kms, self.key.key_id  # type: ignore[attr-defined]
+        return lambda: kms.create_grant(key_id, **req.kwargs())
+
+    def field_for(self, err) -> str | None:
+        text = err.message.lower()
+        if "retiring" in text:
+            return "retiring"
+        if "grantee" in text or "principal" in text:
+            return "grantee"
+        if "name" in text:
+            return "grant-name"
+        return None

@@ -16,7 +16,6 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import Button, DataTable, Label, Static
 
-from dewtui.keys.requests import GrantRequest
 from dewtui.shell.fmt import clip, when
 from dewtui.widgets.detail import DetailPane
 
@@ -145,12 +144,12 @@ class GrantsPane(DetailPane):
             return
         self.app.push_screen(CreateGrantDialog(self.item, self.users), self._create)
 
-    def _create(self, req: GrantRequest | None) -> None:
-        if req is None:
+    def _create(self, grant_id: str | None) -> None:
+        """The dialog created the grant (the engine checked it there) or was cancelled."""
+        if grant_id is None:
             return
-        kms, key_id = self.engine.kms, self.item.key_id
-        self.call_engine(lambda: kms.create_grant(key_id, **req.kwargs()), label="create grant",
-                         success="Grant created successfully", done=lambda _id: self.load())
+        self.app.notify("Grant created successfully", timeout=4)
+        self.load()
 
     def _confirm(self, verb: str, g, call) -> None:
         from dewtui.widgets.confirm import ConfirmDialog

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from dewtui.keys.import_files import default_directory, read_b64, save_import_items
-from dewtui.keys.requests import CreateKeyRequest, ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest
+from dewtui.keys.requests import ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest
 from engine import DewError, KeyState
 from engine.catalog import SPECS
 
@@ -23,17 +23,16 @@ After = Callable[[], None]
 
 
 def import_key_flow(screen, after: After) -> None:
-    """From step 1: create the key for imported material, then continue."""
+    """From step 1 (which creates the key for imported material), then continue."""
     from dewtui.keys.import_wizard import ImportKeyDialog
     engine = screen.engine
 
-    def create(req: CreateKeyRequest | None) -> None:
-        if req is None:
+    def create(k) -> None:  # the dialog created the key (the engine checked it there)
+        if k is None:
             return
-        screen.call_engine(lambda: engine.kms.create_key(**req.kwargs()), label="create key",
-                           success=lambda k: f"Created key {k.key_alias} (Pending import)",
-                           done=lambda k: (after(), wrapping_step(screen, ImportTarget(k.key_id, k.key_alias,
-                                                                                        k.key_spec), after)))
+        screen.notify(f"Created key {k.key_alias} (Pending import)", timeout=4)
+        after()
+        wrapping_step(screen, ImportTarget(k.key_id, k.key_alias, k.key_spec), after)
 
     screen.app.push_screen(ImportKeyDialog(engine.settings.tags_per_resource), create)
 

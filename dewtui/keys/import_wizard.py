@@ -5,8 +5,9 @@
 3. the openssl commands to run there, with the real file names;
 4. the wrapped material file (and private-key file), the expiry mode → import.
 
-Each step is a `FormDialog` returning a typed request (`dewtui.keys.requests`); the flow in
-`dewtui.keys.import_flow` makes the engine calls between them. Nothing random is shown (no token,
+Each step is a form returning a typed request (`dewtui.keys.requests`); the flow in
+`dewtui.keys.import_flow` makes the engine calls between them, except step 1, which creates
+the key itself before it closes (a `CheckedForm`, so a refusal stays beside its field). Nothing random is shown (no token,
 no public key), so the steps snapshot deterministically.
 """
 from __future__ import annotations
@@ -20,7 +21,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from dewtui.keys.import_files import MATERIAL_FILE, PRIVATE_KEY_FILE, display_path, file_problem, openssl_commands
-from dewtui.keys.key_form import NewKeyForm, field_row
+from dewtui.keys.checked_form import CheckedForm
+from dewtui.keys.key_form import NewKeyForm, field_row, refused_key_field
 from dewtui.keys.requests import CreateKeyRequest, ImportMaterialRequest, ImportTarget, SavedItems, WrappingRequest
 from dewtui.shell.fmt import parse_utc, when
 from dewtui.widgets.form import FormDialog
@@ -39,10 +41,12 @@ def target_line(target: ImportTarget) -> str:
     return f"Key [b]{target.alias}[/]  [dim]{target.key_spec} · {target.key_id}[/]"
 
 
-class ImportKeyDialog(NewKeyForm, FormDialog[CreateKeyRequest]):
-    """Step 1: the key whose material will be imported (origin external, Pending import)."""
+class ImportKeyDialog(NewKeyForm, CheckedForm[object]):
+    """Step 1: the key whose material will be imported (origin external, Pending import).
+    The engine creates it before the step closes; a refusal stays beside its field."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Next")]
+    CALL_LABEL = "create key"
 
     def __init__(self, max_tags: int = 20) -> None:
         super().__init__()
@@ -75,8 +79,15 @@ class ImportKeyDialog(NewKeyForm, FormDialog[CreateKeyRequest]):
         return self.key_request(origin="external", also={} if understood else {
             "understand": "tick “I understand…” to create a key for imported material"})
 
+    def engine_call(self, req: CreateKeyRequest):
+        kms = self.app.engine.kms  # type: ignore[attr-defined]
+        return lambda: kms.create_key(**req.kwargs())
 
-class WrappingDialog(FormDialog[WrappingRequest]):
+    def field_for(self, err) -> str | None:
+        return refused_key_field(err)
+
+
+class WrappingDialog(CheckedForm[WrappingRequest]):
     """Step 2: wrapping algorithm and key spec; where to save PublicKey.bin and the token."""
 
     def __init__(self, target: ImportTarget, directory: str, error: str = "") -> None:
@@ -172,7 +183,7 @@ class CommandsDialog(FormDialog[bool]):
             self.action_copy()
 
 
-class MaterialDialog(FormDialog[ImportMaterialRequest | str]):
+class MaterialDialog(CheckedForm[ImportMaterialRequest | str]):
     """Step 4: the wrapped material (and private key) files and the expiry mode."""
 
     def __init__(self, saved: SavedItems, now: datetime, previous: ImportMaterialRequest | None = None,

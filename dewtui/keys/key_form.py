@@ -32,6 +32,19 @@ def parse_tags(text: str) -> list[tuple[str, str]]:
     return normalize_tags(pairs)
 
 
+def refused_key_field(err: DewError) -> str | None:
+    """The new-key field an engine refusal of create_key concerns."""
+    if err.code in ("KMS.1101", "KMS.1104"):
+        return "alias"
+    if err.code == "KMS.1103":
+        return "description"
+    if err.code.startswith("KMS.04") or "tag" in err.message.lower():
+        return "tags"
+    if "project" in err.message.lower():
+        return "project"
+    return None
+
+
 def field_row(label: str, widget: Widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 

@@ -7,6 +7,7 @@ key detail screen. The palette provider here adds "Go to key <alias>".
 """
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -93,7 +94,7 @@ class KeysScreen(PagedListScreen):
         status.set_class(refused, "refused")
 
     def _refused(self, err) -> None:
-        self.forget_rows(f"{err.code}: {err.message} — no keys shown", refused=True)
+        self.forget_rows(f"{escape(err.code)}: {escape(err.message)} — no keys shown", refused=True)
 
     def on_dew_app_principal_changed(self, message) -> None:
         message.prevent_default()  # DewScreen's handler would reload a second time

@@ -1,6 +1,7 @@
 """Pilot tests: drive the TUI with keys and clicks, then assert the ENGINE's state."""
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from textual.widgets import Checkbox, DataTable, Input, TextArea
@@ -43,7 +44,8 @@ async def test_create_encrypt_decrypt(app, eng):
         await pilot.click("#encrypt")
         await settle(pilot)
         cipher = app.screen.query_one("#tool-output", TextArea).text
-        assert eng.kms.decrypt_data(cipher).plain_text == b"hello, world"  # the engine agrees
+        # the engine agrees: the tool encrypted the text's base64, as the guide says
+        assert eng.kms.decrypt_data(cipher).plain_text == base64.b64encode(b"hello, world")
 
         await pilot.click("#clear")
         assert app.screen.query_one("#tool-input", TextArea).text == ""
