@@ -72,7 +72,8 @@ def test_two_servers_on_one_database(pg_url, home):
     for t in threads:
         t.join(WAIT * 4)
     try:
-        assert errors == []
+        assert [(getattr(e, "status_code", None), getattr(e, "error_code", None),
+                 getattr(e, "error_msg", repr(e))) for e in errors] == []
         total = CLIENTS * ROUNDS
         keys = first.kms.list_keys(limit=1000)
         assert sorted(k.key_id for k in keys.keys if not k.default_key_flag) == sorted(made_keys)
