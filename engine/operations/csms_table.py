@@ -100,11 +100,18 @@ def create_secret(eng: Any, a: Mapping[str, Any]) -> Any:
 
 
 def update_secret(eng: Any, a: Mapping[str, Any]) -> Any:
+    """Metadata through update_secret, rotation (auto_rotation, rotation_period) through
+    configure_rotation; a period alone keeps rotation on or off as it is."""
     name = a.get("secret_name")
     changes = {k: a[k] for k in ("kms_key_id", "description", "event_subscriptions") if a.get(k) is not None}
-    result = eng.csms.update_secret(name, **changes) if changes or a.get("auto_rotation") is None else None
-    if a.get("auto_rotation") is not None or a.get("rotation_period") is not None:
-        enabled = a.get("auto_rotation") if a.get("auto_rotation") is not None else True
+    rotating = a.get("auto_rotation") is not None or a.get("rotation_period") is not None
+    result = None
+    if changes or not rotating:
+        result = eng.csms.update_secret(name, **changes)
+    if rotating:
+        enabled = a.get("auto_rotation")
+        if enabled is None:
+            enabled = eng.csms.show_secret(name).auto_rotation
         result = eng.csms.configure_rotation(name, rotation_period=a.get("rotation_period"), enabled=enabled)
     return result
 

@@ -134,6 +134,14 @@ def test_backup_restore_and_rotation(sdk):
     again = refused(lambda: c.upload_secret_blob(UploadSecretBlobRequest(body=UploadSecretBlobRequestBody(
         secret_blob=blob))))
     assert again.error_code == "CSMS.0002"
+    on = c.update_secret(UpdateSecretRequest(secret_name="kept", body=UpdateSecretRequestBody(
+        auto_rotation=True, rotation_period="30d"))).secret
+    assert (on.auto_rotation, on.rotation_period) == (True, "30d") and on.next_rotation_time
+    longer = c.update_secret(UpdateSecretRequest(secret_name="kept", body=UpdateSecretRequestBody(
+        rotation_period="60d"))).secret
+    assert (longer.auto_rotation, longer.rotation_period) == (True, "60d")
+    auto = create(c, "auto", secret_string="v", auto_rotation=True, rotation_period="12h")
+    assert (auto.auto_rotation, auto.rotation_period) == (True, "12h")
     rotated = c.rotate_secret(RotateSecretRequest(secret_name="kept"))
     assert (rotated.secret_name, rotated.version_id) == ("kept", "v2")
     current = c.show_secret_version(ShowSecretVersionRequest(secret_name="kept", version_id="latest")).version
