@@ -166,4 +166,4 @@ def create_app(eng: Any, *, max_body: int = MAX_BODY, threads: int = THREADS,
     return app
 
 
-__all__ = ["create_app", "MAX_BODY", "THREADS", "JSONResponse"]
+__all__ = ["create_app", "MAX_BODY", "THREADS"]

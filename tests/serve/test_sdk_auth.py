@@ -20,18 +20,13 @@ def create_key(client, alias: str = "k"):
     return client.create_key(CreateKeyRequest(body=CreateKeyRequestBody(key_alias=alias)))
 
 
-def traces_now(sdk) -> int:
-    return sdk.traces()
-
-
 def assert_nothing_written(sdk, call, code: str, status: int) -> None:
-    # list_traces itself is not traced; counting before and after is exact
-    before = traces_now(sdk)
+    before = sdk.traces()
     with pytest.raises(ClientRequestException) as info:
         call()
     assert (info.value.status_code, info.value.error_code) == (status, code)
     assert info.value.request_id
-    assert traces_now(sdk) == before
+    assert sdk.traces() == before
     assert sdk.eng.kms.list_keys(key_spec="ALL").total == 0
 
 
@@ -65,11 +60,11 @@ def test_another_project_id_is_refused(sdk):
 
 
 def test_csms_refusals_are_the_gateway_codes_too(sdk):
-    before = traces_now(sdk)
+    before = sdk.traces()
     with pytest.raises(ClientRequestException) as info:
         sdk.csms(sk="y" * 40).list_secrets(ListSecretsRequest())
     assert (info.value.status_code, info.value.error_code) == (401, "APIGW.0301")
-    assert traces_now(sdk) == before
+    assert sdk.traces() == before
 
 
 def test_tampered_body_is_refused(sdk, raw):
@@ -93,10 +88,10 @@ def test_unsigned_payload_is_not_honoured(sdk, raw):
 
 
 def test_missing_authorization_is_refused(sdk, raw):
-    before = traces_now(sdk)
+    before = sdk.traces()
     reply = raw("POST", "/v1.0/{project_id}/kms/create-key", body=b'{"key_alias": "x"}', sign=False)
     assert (reply.status, reply.json()["error_code"]) == (401, "APIGW.0301")
-    assert traces_now(sdk) == before
+    assert sdk.traces() == before
 
 
 def test_signed_query_string_is_checked(sdk, raw):
