@@ -46,8 +46,9 @@ def default_home() -> Path:
 class _Vault:
     """Holds the root key (via the Hsm) once it is open; shared by all views of an Engine."""
 
-    def __init__(self, root: RootKeyFile, rng: SystemRng) -> None:
+    def __init__(self, root: RootKeyFile, rng: SystemRng, holder: Any = None) -> None:
         self.root = root
+        self.holder = holder  # engine.rootkeys.holders.RootKeyHolder: this process has it open
         self.rng = rng
         self.hsm: Hsm | None = Hsm(root.key, rng) if root.key is not None else None
         self.lock = threading.RLock()
@@ -110,10 +111,12 @@ class Engine:
             db_file = sqlite_file(url)
             if db_file is not None:
                 create_private_file(db_file)
+            from engine.rootkeys.holders import RootKeyHolder
+            holder = RootKeyHolder(home)
         except BaseException:
             db.dispose()
             raise
-        vault = _Vault(root, rng)
+        vault = _Vault(root, rng, holder)
         placeholder = Principal("", "", "", False)
         ctx = Context(db=db, clock=clock, rng=rng, settings=settings or Settings(),
                       principal=placeholder, source=source, vault=vault, home=home)
@@ -335,6 +338,8 @@ class Engine:
 
     def close(self) -> None:
         self._ctx.db.dispose()
+        if self._ctx.vault.holder is not None:
+            self._ctx.vault.holder.release()
 
     def __enter__(self) -> "Engine":
         return self

@@ -16,7 +16,9 @@ transaction rolls back and the next file is removed; pending.py settles a crash 
 """
 from __future__ import annotations
 
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from engine.audit.verify import current_head
 from engine.audit.writer import write_trace
@@ -44,6 +46,11 @@ class RootRotation:
     traces: int
     dropped: int
     audit_head: str
+
+
+def _alone(vault) -> Any:
+    """No other process may hold the root key while it rotates (holders.py)."""
+    return vault.holder.exclusive() if vault.holder is not None else nullcontext()
 
 
 class RootKeyService(Service):
@@ -136,7 +143,7 @@ class RootKeyService(Service):
     def rotate(self) -> RootRotation:
         vault = self._vault
         home = self.ctx.home
-        with vault.lock:
+        with vault.lock, ExitStack() as alone:
             root, old = vault.root, self.ctx.hsm
             new_key = self.ctx.rng.secret_bytes(32)
             new = Hsm(new_key, self.ctx.rng)
@@ -147,6 +154,7 @@ class RootKeyService(Service):
                     call.resource("root.key", "root.key")
                     call.own_trace = False  # written below, chained under the new key
                     self._admin_only("rotateRootKey")
+                    alone.enter_context(_alone(vault))  # held until the key file is replaced
                     if home is None:
                         raise DewError("DEW.0003", "the engine has no data directory to hold a new root key", 500)
                     doc = root.doc_for(new_key, self.ctx.rng)

@@ -363,3 +363,32 @@ def test_the_registry_names_each_column_once_and_every_derived_purpose():
     from engine.integrity import PURPOSE
     used.add(PURPOSE)
     assert used <= set(registry.DERIVED), sorted(used - set(registry.DERIVED))
+
+
+# --- other processes --------------------------------------------------------------------------
+def test_rotation_is_refused_while_another_engine_has_the_data_directory_open(eng, home, clock):
+    w = build_world(eng)
+    other = Engine.open(home=home, clock=clock, rng=SeededRng(5))  # as another process would
+    fp = eng.context.hsm.fingerprint()
+    err = refused("DEW.0004", eng.rotate_root_key)
+    assert "another dewtui process" in err.message
+    assert eng.context.hsm.fingerprint() == fp and not (home / NEXT_FILE).exists()
+    assert [t.code for t in _traces(eng) if t.trace_name == "rotateRootKey"] == ["DEW.0004"]
+    other.close()
+    eng.rotate_root_key()
+    assert_world_reads(eng, w)
+
+
+def test_an_open_during_a_rotation_is_refused(home, clock, monkeypatch):
+    eng = Engine.open(home=home, clock=clock, rng=SeededRng(7))
+    seen = []
+
+    def try_open(name: str) -> None:
+        if name == "next written":
+            seen.append(refused("DEW.0004", Engine.open, home=home, clock=clock, rng=SeededRng(5)))
+
+    monkeypatch.setattr(rotation, "checkpoint", try_open)
+    eng.rotate_root_key()
+    assert len(seen) == 1 and "rotation is running" in seen[0].message
+    eng.close()
+    Engine.open(home=home, clock=clock, rng=SeededRng(6)).close()
