@@ -55,6 +55,10 @@ class KeyQuery:
     key_usage: str | None = None
     origin: str | None = None
     enterprise_project_id: str | None = None
+    created_after: datetime | None = None   # creation time range (UTC), both ends included
+    created_before: datetime | None = None
+    tag_key: str = ""                       # keys with this tag (any value, or tag_value)
+    tag_value: str | None = None
     sort: str = "key_alias"
     descending: bool = False
     limit: int = 40
@@ -66,12 +70,35 @@ class KeyQuery:
                     "limit": self.limit, "offset": self.offset}
         if self.search:
             kw["search"] = self.search
-        for name in ("key_state", "key_usage", "origin", "enterprise_project_id"):
+        for name in ("key_state", "key_usage", "origin", "enterprise_project_id", "created_after", "created_before"):
             value = getattr(self, name)
             if value:
                 kw[name] = value
+        if self.tag_key:
+            kw["tags"] = {self.tag_key: self.tag_value}
         kw.update(self.extra)
         return kw
+
+
+@dataclass(frozen=True)
+class KeyFilters:
+    """The "more filters" dialog's answer: creation time range and one tag."""
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    tag_key: str = ""
+    tag_value: str | None = None
+
+    def describe(self) -> str:
+        """For the status line: what narrows the list besides the filter bar ('' for nothing)."""
+        parts = []
+        if self.created_after or self.created_before:
+            fmt = "%Y-%m-%d %H:%M"
+            start = self.created_after.strftime(fmt) if self.created_after else "…"
+            end = self.created_before.strftime(fmt) if self.created_before else "…"
+            parts.append(f"created {start} – {end}")
+        if self.tag_key:
+            parts.append(f"tag {self.tag_key}" + (f"={self.tag_value}" if self.tag_value is not None else ""))
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)

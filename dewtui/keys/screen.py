@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
 from dewtui.keys.actions import ask_schedule_deletion, ask_state_change
-from dewtui.keys.requests import KeyQuery, KeyRef
+from dewtui.keys.requests import KeyFilters, KeyQuery, KeyRef
 from dewtui.keys.table import COLUMNS, SORT_FIELDS, KeyTable
 from dewtui.shell.jump import JumpProvider
 from dewtui.widgets.paged_list import PagedListScreen, fill_select
@@ -38,6 +38,7 @@ class KeysScreen(PagedListScreen):
         Binding("i", "import_key", "Import key", show=False, tooltip="create a key for your own material (wizard)"),
         Binding("m", "import_material", "Import material", show=False, tooltip="resume a Pending-import key"),
         Binding("M", "delete_material", "Delete key material", show=False, tooltip="external symmetric keys"),
+        Binding("f", "more_filters", "More filters", show=False, tooltip="creation time range, tag"),
         Binding("p", "move_to_project", "Add to project", show=False, tooltip="move the key to another project"),
         Binding("P", "new_project", "New project", show=False, tooltip="create an enterprise project"),
         Binding("s", "sort", "Sort", tooltip="next sort column"),
@@ -110,7 +111,9 @@ class KeysScreen(PagedListScreen):
         self.query_one("#status").remove_class("refused")
         self.page = page
         self._by_id = {k.key_id: k for k in page.keys}
-        self.query_one(KeyTable).show_page(page.keys, set(self.marked), cursor)
+        table = self.query_one(KeyTable)
+        table.show_imported(self.lq.origin == "external")
+        table.show_page(page.keys, set(self.marked), cursor)
         self._status()
 
     def _status(self) -> None:
@@ -125,11 +128,19 @@ class KeysScreen(PagedListScreen):
         text += f"  ·  sorted by {SORT_LABELS.get(self.lq.sort, self.lq.sort)} {arrow}"
         if self.marked:
             text += f"  ·  [b magenta]{len(self.marked)} marked[/]"
+        more = self.more_filters().describe()
+        if more:
+            text += f"  ·  [b]{escape(more)}[/] (f)"
         self.query_one("#status", Static).update(text)
 
     def _filtered(self) -> bool:
         q = self.lq
-        return bool(q.search or q.key_state or q.key_usage or q.origin or q.enterprise_project_id)
+        return bool(q.search or q.key_state or q.key_usage or q.origin or q.enterprise_project_id
+                    or self.more_filters().describe())
+
+    def more_filters(self) -> KeyFilters:
+        q = self.lq
+        return KeyFilters(q.created_after, q.created_before, q.tag_key, q.tag_value)
 
     # --- messages from the widgets -----------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -223,6 +234,21 @@ class KeysScreen(PagedListScreen):
         from dewtui.keys.import_flow import ask_delete_material
         if (key := self.current()) is not None:
             ask_delete_material(self, key, after=self.reload)
+
+    def action_more_filters(self) -> None:
+        from dewtui.keys.filters_dialog import KeyFiltersDialog
+        kms = self.engine.kms
+
+        def apply(f: KeyFilters | None) -> None:
+            if f is not None and f != self.more_filters():
+                self.set_query(created_after=f.created_after, created_before=f.created_before,
+                               tag_key=f.tag_key, tag_value=f.tag_value)
+
+        def show(tags) -> None:
+            self.app.push_screen(KeyFiltersDialog(self.more_filters(), tags), apply)
+
+        self.call_engine(lambda: {t.key: t.values for t in kms.list_project_tags(limit=1000).tags},
+                         label="list project tags", quiet=True, done=show, failed=lambda _e: show({}))
 
     def action_new_project(self) -> None:
         from dewtui.keys.project_dialogs import NewProjectDialog

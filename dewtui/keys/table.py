@@ -1,5 +1,8 @@
 """The keys list: a page-sized table (see `paged_table`) that also shows which keys are
-marked for a batch action."""
+marked for a batch action.
+
+When the list shows imported keys only (origin filter `external`), the Origin column — the
+same word on every row then — gives its place to when each key's material expires."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -20,6 +23,9 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
     ("created", "Created", "creation_date", 16),
     ("project", "Project", "enterprise_project_id", 12),
 )
+# The columns for imported keys: their material's expiry where the origin was.
+IMPORTED_COLUMNS = tuple(("expires", "Material expires", "", 16) if c[0] == "origin" else c
+                         for c in COLUMNS)
 WIDTH = {key: width for key, _label, _field, width in COLUMNS}
 SORT_FIELDS = {key: field for key, _label, field, _w in COLUMNS if field}
 
@@ -31,15 +37,26 @@ class KeyTable(PagedTable):
 
     def __init__(self, **kw) -> None:
         super().__init__([(key, label, width) for key, label, _field, width in COLUMNS], **kw)
+        self.imported_only = False  # showing IMPORTED_COLUMNS
+
+    def show_imported(self, imported_only: bool) -> None:
+        """Switch between the usual columns and those for imported keys (rows are refilled)."""
+        if imported_only == self.imported_only:
+            return
+        self.imported_only = imported_only
+        self.clear(columns=True)
+        for key, label, _field, width in IMPORTED_COLUMNS if imported_only else COLUMNS:
+            self.add_column(label, key=key, width=width)
 
     def show_page(self, keys, marked: set[str], cursor: str = "keep") -> None:
-        self.show_rows(((k.key_id, self.cells(k, k.key_id in marked)) for k in keys), cursor)
+        self.show_rows(((k.key_id, self.cells(k, k.key_id in marked, self.imported_only)) for k in keys), cursor)
 
     @staticmethod
-    def cells(k, marked: bool) -> tuple:
+    def cells(k, marked: bool, imported_only: bool = False) -> tuple:
         state = Text(k.key_state.label, style=STATE_STYLE.get(k.key_state.value, ""))
+        origin = when(k.expiration_time) if imported_only else k.origin
         return (Text("●", style="bold magenta") if marked else " ", clip(k.key_alias, WIDTH["alias"]),
-                k.key_id[:8], state, spec_usage(k.key_spec, k.key_usage), k.origin,
+                k.key_id[:8], state, spec_usage(k.key_spec, k.key_usage), origin,
                 when(k.creation_date), clip(k.enterprise_project_id, WIDTH["project"]))
 
     def set_mark(self, key_id: str, marked: bool) -> None:
