@@ -15,6 +15,7 @@ own execution. Statement listeners (`before_cursor_execute`) still see every suc
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -66,6 +67,7 @@ class Database:
         self._row_key: bytes | None = None
         self._row_state: Any = None
         self.caches: dict[str, Any] = {}  # memory only, each checked against the database before use
+        self.groups = GroupCommit(self)
 
     def derive_row_key(self, hsm: Any) -> None:
         """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
@@ -112,6 +114,118 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class Group:
+    """One shared write transaction: the session its members take turns on, and how it ended."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.members = 0  # members whose work is in the transaction (or rolled back to their savepoint)
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """Group commit: concurrent write calls on one Database share one transaction and one
+    commit (one fsync), each inside its own savepoint, so a refused call rolls back only
+    its own work.
+
+    A call takes the turn (`enter`), does its work on the group's session, and gives the
+    turn back (`leave`): when nobody is waiting for the turn it commits the group itself,
+    holding the turn while it does (the next calls queue and form the next group);
+    otherwise it passes the turn on and waits until a later member has committed. Nobody
+    returns before the commit that makes its work durable, and when that commit fails every
+    member learns it. A single caller never waits: it commits its own transaction at once.
+
+    SQLite only (`enabled`): there the write lock is taken first (BEGIN IMMEDIATE), so a
+    group holding it longer orders no lock differently. PostgreSQL locks rows as it goes:
+    a group would hold the audit head's row lock while later members lock other rows, and
+    two groups on two servers could deadlock; each call keeps its own transaction there, and
+    PostgreSQL already writes concurrent commits' WAL with shared flushes.
+    """
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+        self.enabled = db.is_sqlite
+        self._cv = threading.Condition()
+        self._busy = False
+        self._waiting = 0
+        self._group: Group | None = None
+        self._holder: int | None = None  # thread holding the turn
+
+    @property
+    def condition(self) -> threading.Condition:
+        """Guards and announces the state below (tests wait on it for a queue to form)."""
+        return self._cv
+
+    @property
+    def waiting(self) -> int:
+        """Calls waiting for the turn."""
+        return self._waiting
+
+    def held_here(self) -> bool:
+        """Does this thread hold the turn (a call nested in another call's work)?"""
+        return self._holder == threading.get_ident()
+
+    def enter(self) -> Group:
+        with self._cv:
+            self._waiting += 1
+            self._cv.notify_all()  # (lets an observer see the queue grow: `waiting`)
+            try:
+                while self._busy:
+                    self._cv.wait()
+            except BaseException:
+                self._cv.notify_all()  # a member may be waiting for this one to commit
+                raise
+            finally:
+                self._waiting -= 1
+            self._busy, self._holder = True, threading.get_ident()
+            if self._group is None:
+                self._group = Group(self._db.new_session(write=True))
+            return self._group
+
+    def leave(self, group: Group) -> None:
+        """Give the turn back; return once the group is committed (raise if that failed)."""
+        with self._cv:
+            group.members += 1
+            commit_now = self._waiting == 0
+            if commit_now:
+                self._group = None  # the next call starts the next group
+            else:
+                self._busy, self._holder = False, None
+                self._cv.notify_all()
+                while not group.done:
+                    if not self._busy and self._waiting == 0 and self._group is group:
+                        # whoever was waiting gave up before taking the turn: commit it here
+                        self._busy, self._holder, self._group = True, threading.get_ident(), None
+                        commit_now = True
+                        break
+                    self._cv.wait()
+        if commit_now:
+            try:
+                group.session.commit()
+            except BaseException as e:
+                group.error = e
+                try:
+                    group.session.rollback()
+                except Exception:
+                    pass
+            finally:
+                group.session.close()
+                with self._cv:
+                    group.done = True
+                    self._busy, self._holder = False, None
+                    self._cv.notify_all()
+        if group.error is not None:
+            raise GroupCommitFailed() from group.error
+
+
+class GroupCommitFailed(RuntimeError):
+    """The commit of a group failed: none of its members' work was saved."""
+
+    def __init__(self) -> None:
+        super().__init__("the transaction could not be committed")
 
 
 # columns added to existing tables since their first release: table -> (column, DDL type, default)

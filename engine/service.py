@@ -6,12 +6,14 @@ reads and due jobs, all authorizing and auditing the same way.
         call.authorize("kms:cmk:update", key=key)
         ...; call.response = {...}
 
-- `_call`: one write transaction; checks, writes and the audit trace commit together.
+- `_call`: one write transaction; checks, writes and the audit trace commit together
+  (calls made at the same time by other threads share it: group commit, each call in a
+  savepoint of its own; see engine.db.GroupCommit).
 - `_reading`: one read-only transaction; the read itself is not traced, its refusal is.
 - `_job`: one write transaction of due work run by the scheduler's principal; each item it
   handles is traced (in the account that owns the item) inside that transaction.
-A refused call (DewError) is rolled back and its trace (rating `warning`) written in a short
-transaction of its own — also into the target's account when the call reached across
+A refused call (DewError) is rolled back (its savepoint) and its trace (rating `warning`)
+written without its work — also into the target's account when the call reached across
 accounts; any other exception is a fault, traced as `incident`, and re-raised.
 
 Every public method of every service is wrapped (`__init_subclass__`) by the argument guard
@@ -32,6 +34,7 @@ from sqlmodel import Session
 from engine.arguments import ArgumentGuard, trace_name_of
 from engine.audit.writer import write_trace
 from engine.context import Context
+from engine.db import GroupCommitFailed
 from engine.errors import DewError
 from engine.hsm.seal import Hsm
 from engine.iam.decision import Decision, decide, refusal
@@ -157,29 +160,92 @@ class Service:
                     source_ip=self._ctx.client_ip, time=call.now, request=call.request, response=call.response,
                     message=message)
 
-    def _trace_alone(self, call: Call, trace_name: str, rating: str, code: str, message: str) -> None:
-        """A refusal's or fault's trace, in a transaction of its own (in every account it touched)."""
+    def _write_refusal(self, s: Session, call: Call, trace_name: str, rating: str, code: str,
+                       message: str) -> None:
+        """A refusal's or fault's trace in every account it touched, in a savepoint of `s`."""
         try:
-            with self._ctx.db.session() as s2:
+            with s.begin_nested():
                 for domain in [self._ctx.principal.domain_id, *sorted(call.other_accounts)]:
-                    self._trace(s2, call, trace_name, rating, code, message, domain_id=domain)
+                    self._trace(s, call, trace_name, rating, code, message, domain_id=domain)
         except Exception:  # never let auditing a refusal hide the refusal itself
             log.exception("could not write the audit trace for %s", trace_name)
 
-    def _refused(self, call: Call, trace_name: str, e: BaseException) -> None:
+    def _trace_alone(self, call: Call, trace_name: str, rating: str, code: str, message: str) -> None:
+        """A refusal's or fault's trace, committed without the call's work (with the group's
+        calls when others are writing: engine.db.GroupCommit)."""
+        groups = self._ctx.db.groups
+        try:
+            if not groups.enabled or groups.held_here():  # a transaction of its own
+                with self._ctx.db.session() as s2:
+                    self._write_refusal(s2, call, trace_name, rating, code, message)
+                return
+            group = groups.enter()
+            try:
+                self._write_refusal(group.session, call, trace_name, rating, code, message)
+            finally:
+                groups.leave(group)
+        except Exception:  # never let auditing a refusal hide the refusal itself
+            log.exception("could not write the audit trace for %s", trace_name)
+
+    def _refusal_of(self, call: Call, trace_name: str, e: BaseException) -> tuple[str, str, str]:
+        """(rating, code, message) of a refused call's trace; sets its response."""
         if isinstance(e, DewError):
             call.response = {"error_code": e.code}
-            self._trace_alone(call, trace_name, "warning", e.code, e.message)
-        else:
-            log.error("fault in %s: %s", trace_name, type(e).__name__)
-            call.response = {"error": type(e).__name__}
-            self._trace_alone(call, trace_name, "incident", f"{self.family}.0101", type(e).__name__)
+            return "warning", e.code, e.message
+        log.error("fault in %s: %s", trace_name, type(e).__name__)
+        call.response = {"error": type(e).__name__}
+        return "incident", f"{self.family}.0101", type(e).__name__
+
+    def _refused(self, call: Call, trace_name: str, e: BaseException) -> None:
+        self._trace_alone(call, trace_name, *self._refusal_of(call, trace_name, e))
 
     # --- the three roads -----------------------------------------------------------------
     @contextmanager
     def _call(self, trace_name: str, resource_type: str, *, request: dict | None = None) -> Iterator[Call]:
-        """A write: one transaction for checks, writes and the trace."""
+        """A write: checks, writes and the trace in one transaction — shared with the writes
+        other threads make at the same time (group commit: one commit, one fsync), each in a
+        savepoint of its own, so a refusal rolls back only its own work and is traced in the
+        same group. The call returns only once its group is committed."""
         self._ctx.hsm  # refuse at once while sealed
+        groups = self._ctx.db.groups
+        if not groups.enabled or groups.held_here():  # (PostgreSQL; a call inside another's work)
+            with self._call_alone(trace_name, resource_type, request=request) as call:
+                yield call
+            return
+        group = groups.enter()
+        s = group.session
+        call = Call(self._ctx, s, self.family, resource_type, request)
+        savepoint = s.begin_nested() if group.members else None  # the first needs none
+        try:
+            yield call
+            if call.own_trace:
+                self._trace(s, call, trace_name, "normal", "200")
+            if savepoint is not None:
+                savepoint.commit()
+        except BaseException as e:
+            try:
+                if savepoint is None:
+                    s.rollback()
+                elif savepoint.is_active:
+                    savepoint.rollback()
+                if isinstance(e, Exception):
+                    self._write_refusal(s, call, trace_name, *self._refusal_of(call, trace_name, e))
+            finally:
+                try:
+                    groups.leave(group)
+                except GroupCommitFailed:
+                    log.exception("could not commit the audit trace for %s", trace_name)
+            raise
+        try:
+            groups.leave(group)
+        except GroupCommitFailed as failed:  # nothing of the call was saved: a fault
+            cause = failed.__cause__ or failed
+            self._refused(call, trace_name, cause)
+            raise cause from None
+
+    @contextmanager
+    def _call_alone(self, trace_name: str, resource_type: str, *, request: dict | None = None) -> Iterator[Call]:
+        """A write in a transaction of its own (no group)."""
         s = self._ctx.db.new_session(write=True)
         call = Call(self._ctx, s, self.family, resource_type, request)
         try:
