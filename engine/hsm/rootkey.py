@@ -79,6 +79,19 @@ class RootKeyFile:
         if key != self.key:
             raise DewError("DEW.0002", "wrong passphrase for the root key", 403)
 
+    def check_unchanged_on_disk(self) -> None:
+        """Refuse (DEW.0004) when the file is no longer what this process opened: another
+        process changed its passphrase, and writing ours would undo that."""
+        try:
+            doc = read_root_doc(self.path)
+        except FileNotFoundError:
+            raise missing_root_key(self.path) from None
+        same = (plain_key(doc) == self.key and self.sealed_doc is None) if doc["kind"] == PLAIN_KIND \
+            else doc == self.sealed_doc
+        if not same:
+            raise DewError("DEW.0004", f"the root key file {self.path} changed since dewtui opened it "
+                                       "(another dewtui process?): open it again first", 409)
+
     def doc_for(self, key: bytes, rng: SystemRng) -> dict:
         """The file document for `key` protected as this file is: plain, or sealed under the
         same passphrase (same salt and parameters, a fresh nonce)."""

@@ -77,6 +77,7 @@ class RootKeyService(Service):
                             request={"change": root.protected}) as call:
                 call.resource("root.key", "root.key")
                 self._admin_only("setRootPassphrase")
+                root.check_unchanged_on_disk()
                 checked_passphrase(new, "seal the root key")
                 if root.protected:
                     if current is None:
@@ -96,6 +97,7 @@ class RootKeyService(Service):
             with self._call("removeRootPassphrase", RESOURCE, request={}) as call:
                 call.resource("root.key", "root.key")
                 self._admin_only("removeRootPassphrase")
+                root.check_unchanged_on_disk()
                 if not root.protected:
                     raise DewError("DEW.0004", "the root key is not passphrase-sealed", 400)
                 if current is None:
@@ -155,6 +157,7 @@ class RootKeyService(Service):
                     call.own_trace = False  # written below, chained under the new key
                     self._admin_only("rotateRootKey")
                     alone.enter_context(_alone(vault))  # held until the key file is replaced
+                    root.check_unchanged_on_disk()
                     if home is None:
                         raise DewError("DEW.0003", "the engine has no data directory to hold a new root key", 500)
                     doc = root.doc_for(new_key, self.ctx.rng)

@@ -170,3 +170,14 @@ def test_a_wrong_passphrase_at_open_is_traced_when_the_key_is_next_opened(home, 
     again = Engine.open(home=home, clock=clock, rng=SeededRng(10))
     assert len(traces(again, "unsealRootKey")) == 2  # traced once, not at every open
     again.close()
+
+
+def test_a_passphrase_changed_by_another_process_is_not_undone(eng, home, clock):
+    other = Engine.open(home=home, clock=clock, rng=SeededRng(5))  # as another process would
+    other.set_root_passphrase(PASS)
+    refused("DEW.0004", eng.set_root_passphrase, OTHER)
+    refused("DEW.0004", eng.remove_root_passphrase, PASS)
+    other.close()
+    refused("DEW.0004", eng.rotate_root_key)
+    assert doc(home)["kind"] != "plain"
+    Engine.open(home=home, clock=clock, rng=SeededRng(6), passphrase=PASS).close()
