@@ -38,6 +38,8 @@ class KeysScreen(PagedListScreen):
         Binding("i", "import_key", "Import key", show=False, tooltip="create a key for your own material (wizard)"),
         Binding("m", "import_material", "Import material", show=False, tooltip="resume a Pending-import key"),
         Binding("M", "delete_material", "Delete key material", show=False, tooltip="external symmetric keys"),
+        Binding("c", "encrypt_file", "Encrypt a file", show=False, tooltip="with the selected key, by envelope"),
+        Binding("C", "decrypt_file", "Decrypt a file", show=False, tooltip="a file encrypted with a key"),
         Binding("f", "more_filters", "More filters", show=False, tooltip="creation time range, tag"),
         Binding("p", "move_to_project", "Add to project", show=False, tooltip="move the key to another project"),
         Binding("P", "new_project", "New project", show=False, tooltip="create an enterprise project"),
@@ -49,7 +51,9 @@ class KeysScreen(PagedListScreen):
     PALETTE = [("Open the selected key", "open_selected", "key detail: details, online tool, tags"),
                ("Mark every key on this page", "mark_page", "for a batch action"),
                ("Create an enterprise project", "new_project", "keys can then be created in it or moved to it"),
-               ("Add the selected key to a project", "move_to_project", "move it to another enterprise project")]
+               ("Add the selected key to a project", "move_to_project", "move it to another enterprise project"),
+               ("Encrypt a file…", "encrypt_file", "with the selected key (envelope encryption, any size)"),
+               ("Decrypt a file…", "decrypt_file", "a file encrypted with one of your keys")]
 
     def __init__(self) -> None:
         super().__init__(KeyQuery())
@@ -234,6 +238,20 @@ class KeysScreen(PagedListScreen):
         from dewtui.keys.import_flow import ask_delete_material
         if (key := self.current()) is not None:
             ask_delete_material(self, key, after=self.reload)
+
+    def action_encrypt_file(self) -> None:
+        from dewtui.keys.file_dialog import FileCryptDialog
+        key = self.current()
+        if key is not None:
+            self.app.push_screen(FileCryptDialog(key), self._file_written)
+
+    def action_decrypt_file(self) -> None:
+        from dewtui.keys.file_dialog import FileCryptDialog
+        self.app.push_screen(FileCryptDialog(), self._file_written)
+
+    def _file_written(self, dst: str | None) -> None:
+        if dst:
+            self.notify(f"Wrote {dst}", timeout=5)
 
     def action_more_filters(self) -> None:
         from dewtui.keys.filters_dialog import KeyFiltersDialog
