@@ -392,3 +392,15 @@ def test_an_open_during_a_rotation_is_refused(home, clock, monkeypatch):
     assert len(seen) == 1 and "rotation is running" in seen[0].message
     eng.close()
     Engine.open(home=home, clock=clock, rng=SeededRng(6)).close()
+
+
+def test_a_pruned_trail_is_rechained_from_its_anchor(eng, clock):
+    build_world(eng)
+    clock.advance(timedelta(days=eng.settings.audit_retention_days + 1))
+    eng.kms.create_key("recent")
+    assert eng.run_due().total >= 1  # the old traces pruned: the anchor is in meta
+    before = eng.audit.verify()
+    assert before.ok
+    eng.rotate_root_key()
+    after = eng.audit.verify()
+    assert after.ok and after.checked == before.checked + 1  # the rotation's own trace
