@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -33,6 +34,7 @@ from engine.hsm.rootkey import NEXT_FILE, ROOT_KEY_FILE
 from engine.kms.imports import MATERIAL_DIFFERS
 from engine.kms.rules import NO_KEY, TOKEN_INVALID as TOKEN_REFUSED
 from engine.iam.access_keys import SEAL_LABEL as ACCESS_KEY_AAD
+from engine.integrity import PURPOSE as ROW_MAC_PURPOSE
 from engine.models.access_keys import AccessKey
 from engine.models.imports import ImportParams
 from engine.models.kms import Cmk, KeyVersion
@@ -105,10 +107,6 @@ def assert_world_reads(eng: Engine, w: World) -> None:
         assert eng.context.hsm.open(ak.secret_sealed, ACCESS_KEY_AAD, ak.access).decode() == w.access_secret
     assert eng.audit.verify().ok
     assert [u.name for u in eng.principals()].count("bob") == 1
-
-
-def fingerprint(home: Path) -> str:
-    return json.loads((home / ROOT_KEY_FILE).read_text())
 
 
 def raw_rows(eng: Engine, model) -> list:
@@ -355,13 +353,11 @@ def test_the_registry_names_each_column_once_and_every_derived_purpose():
     assert len(entries) == len(set(entries))
     assert set(registry.CARRIED) <= set(registry.DERIVED)
     engine_dir = Path(__file__).resolve().parents[2] / "engine"
-    import re
     used = set()
     for path in engine_dir.rglob("*.py"):
         used |= set(re.findall(r'derive\("([a-z-]+)"\)', path.read_text()))
         used |= set(re.findall(r'keyed_digest\("([a-z-]+)"', path.read_text()))
-    from engine.integrity import PURPOSE
-    used.add(PURPOSE)
+    used.add(ROW_MAC_PURPOSE)
     assert used <= set(registry.DERIVED), sorted(used - set(registry.DERIVED))
 
 
