@@ -29,6 +29,7 @@ def _row(label: str, *widgets) -> Horizontal:
 class EventDialog(FormDialog[EventRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save"),
                 Binding("ctrl+t", "new_topic", "New topic")]
+    REFUSAL_FIELDS = {"event ": "ev-name", "topic": "ev-topic"}
 
     def __init__(self, topics: Sequence[str], event=None,
                  new_topic: Callable[["EventDialog"], None] | None = None) -> None:

@@ -19,6 +19,7 @@ from engine.catalog import TOPIC_NAME_RE
 
 class TopicDialog(FormDialog[TopicRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Create")]
+    REFUSAL_FIELDS = {"topic": "topic-name"}  # "topic 'x' already exists", a name refused
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="topic-dialog"):

@@ -63,23 +63,25 @@ def read_blob(path: str) -> str:
 
 
 def create_secret_flow(screen, after: Callable[[object], None]) -> None:
-    """Projects and keys → the wizard → `create_secret` → toast → `after(secret)`."""
+    """The wizard (its projects and keys load meanwhile) → `create_secret` → toast → `after(secret)`."""
     from dewtui.secrets.create_wizard import CreateSecretWizard
     engine = screen.engine
 
-    def create(req: CreateSecretRequest | None) -> None:
-        if req is not None:
-            screen.call_engine(lambda: engine.csms.create_secret(req.name, **req.kwargs()),
-                               label="create secret", success=lambda s: f"Created secret {s.name}",
-                               done=after)
+    def create(req: CreateSecretRequest):
+        return engine.csms.create_secret(req.name, **req.kwargs())
 
-    def ask(choices) -> None:
-        projects, keys = choices
-        screen.app.push_screen(CreateSecretWizard(projects, keys, engine.settings.tags_per_resource), create)
+    def created(secret) -> None:
+        if secret is not None:
+            screen.app.notify(f"Created secret {secret.name}", timeout=4)
+            after(secret)
 
+    # the wizard shows at once; its project and key choices fill in from a worker
+    wizard = CreateSecretWizard(None, None, engine.settings.tags_per_resource)
+    screen.app.push_screen(wizard.checked_by(create, "create secret"), created)
     screen.call_engine(lambda: (engine.kms.list_enterprise_projects(), key_choices(engine)),
-                       label="list projects and keys", done=ask,
-                       failed=lambda _e: ask((["default"], [(DEFAULT_KEY, DEFAULT_KEY)])), quiet=True)
+                       owner=wizard, label="list projects and keys", done=lambda c: wizard.set_choices(*c),
+                       failed=lambda _e: wizard.set_choices(["default"], [(DEFAULT_KEY, DEFAULT_KEY)]),
+                       quiet=True)
 
 
 def ask_delete(screen, secret, after: Callable[[bool], None]) -> None:
@@ -87,18 +89,21 @@ def ask_delete(screen, secret, after: Callable[[bool], None]) -> None:
     from dewtui.secrets.delete_dialog import DeleteSecretDialog
     csms = screen.engine.csms
 
-    def go(req: DeleteSecretRequest | None) -> None:
+    def delete(req: DeleteSecretRequest) -> DeleteSecretRequest:
+        if req.now:
+            csms.delete_secret(req.name)
+        else:
+            csms.schedule_secret_deletion(req.name, req.days)
+        return req
+
+    def deleted(req: DeleteSecretRequest | None) -> None:
         if req is None:
             return
-        if req.now:
-            screen.call_engine(lambda: csms.delete_secret(req.name), label="delete secret",
-                               success=f"Deleted secret {req.name}", done=lambda _r: after(True))
-        else:
-            screen.call_engine(lambda: csms.schedule_secret_deletion(req.name, req.days),
-                               label="schedule deletion", done=lambda _r: after(False),
-                               success=f"Secret {req.name} will be deleted in {req.days} days")
+        screen.app.notify(f"Deleted secret {req.name}" if req.now
+                          else f"Secret {req.name} will be deleted in {req.days} days", timeout=4)
+        after(req.now)
 
-    screen.app.push_screen(DeleteSecretDialog(secret.name), go)
+    screen.app.push_screen(DeleteSecretDialog(secret.name).checked_by(delete, "delete secret"), deleted)
 
 
 def ask_cancel_deletion(screen, secret, after: Callable[[object], None]) -> None:

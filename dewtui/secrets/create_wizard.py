@@ -1,9 +1,11 @@
 """Create-secret wizard, in the guide's order: the secret (type, name, project, description, KMS
 key), its value (text, or key/value pairs), tags, rotation, then a confirm page.
 
-One FormDialog whose steps live in a ContentSwitcher; Next checks the current step with the
-engine's own pure validators (name, description, value, tags, period, generator) so a
-mistake is shown where it was made. The confirm page describes the value's shape only,
+One FormDialog whose steps live in a ContentSwitcher; Next (or enter in a field) checks the
+current step with the engine's own pure validators (name, description, value, tags, period,
+generator) so a mistake is shown where it was made. Create runs the engine in a worker while
+the wizard stays open: a refusal (a name already taken) goes back to the step of that field
+and shows the code and message there, with everything typed kept. The confirm page describes the value's shape only,
 never the value. Returns a `CreateSecretRequest`, or None.
 """
 from __future__ import annotations
@@ -39,11 +41,14 @@ class CreateSecretWizard(FormDialog[CreateSecretRequest]):
         Binding("ctrl+n", "next", "Next"),
         Binding("ctrl+b", "back", "Back"),
     ]
-    SUBMIT_ON_ENTER = False  # enter moves on only from the name and description fields
+    # a refusal of the engine's create_secret, by a word of its message, to the field it concerns
+    REFUSAL_FIELDS = {"secret named": "secret-name", "description": "secret-description",
+                      "KMS key": "secret-key", "key ": "secret-key", "tag": "secret-tags"}
 
     def __init__(self, projects: list[str] | None = None, keys: list[tuple[str, str]] | None = None,
                  max_tags: int = 20) -> None:
         super().__init__()
+        self.loading_choices = projects is None  # filled by set_choices() from a worker
         self.projects = projects or ["default"]
         self.keys = keys or [(DEFAULT_KEY, DEFAULT_KEY)]
         self.max_tags = max_tags
@@ -84,6 +89,26 @@ class CreateSecretWizard(FormDialog[CreateSecretRequest]):
 
     def on_mount(self) -> None:
         self._show()
+        if self.loading_choices:
+            for select in self._choice_selects():
+                select.loading = True
+
+    def _choice_selects(self) -> list[Select]:
+        return [self.query_one("#secret-project", Select), self.query_one("#secret-key", Select)]
+
+    def set_choices(self, projects: list[str], keys: list[tuple[str, str]]) -> None:
+        """The projects and keys, loaded while the wizard was already open."""
+        self.projects, self.keys = projects or ["default"], keys or [(DEFAULT_KEY, DEFAULT_KEY)]
+        project, key = self._choice_selects()
+        chosen_project, chosen_key = project.value, key.value
+        project.set_options([(p, p) for p in self.projects])
+        project.value = chosen_project if chosen_project in self.projects else self.projects[0]
+        key.set_options(self.keys)
+        key_values = [v for _l, v in self.keys]
+        key.value = chosen_key if chosen_key in key_values else self.keys[0][1]
+        self.loading_choices = False
+        for select in (project, key):
+            select.loading = False
 
     # --- navigation ---------------------------------------------------------------------
     def _show(self) -> None:
@@ -117,7 +142,7 @@ class CreateSecretWizard(FormDialog[CreateSecretRequest]):
             self.query_one("#errors", Static).update("\n".join(f"• {p}" for p in problems))
             return
         if self.step == len(STEPS) - 1:
-            self.dismiss(self.request())
+            super().action_submit()  # the engine creates it; a refusal keeps the wizard open
             return
         self.step += 1
         self._show()
@@ -137,9 +162,16 @@ class CreateSecretWizard(FormDialog[CreateSecretRequest]):
         elif button_id == "back":
             self.action_back()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id in ("secret-name", "secret-description"):
-            self.action_next()
+    def show_refusal(self, err: DewError) -> None:
+        """Go back to the step of the field the refusal concerns, then show it there."""
+        field = self.refused_field(err)
+        if field is not None:
+            step = next((a.id for a in field.ancestors if (a.id or "").startswith("step-")), None)
+            ids = [f"step-{s}" for s, _t in STEPS]
+            if step in ids:
+                self.step = ids.index(step)
+                self._show()
+        super().show_refusal(err)
 
     # --- checks and the request ---------------------------------------------------------
     def _check(self, step_id: str) -> list[str]:

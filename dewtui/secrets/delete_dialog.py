@@ -77,7 +77,11 @@ class DeleteSecretDialog(FormDialog[DeleteSecretRequest]):
         self._refresh()
 
     def request(self) -> DeleteSecretRequest | None:
+        """Enter (or OK) with the name not typed yet says so beside the buttons: never silent."""
         self._refresh()
         if self.query_one("#ok", Button).disabled:
+            if self.query_one("#confirm-name", Input).value != self.secret_name:
+                self.query_one("#delete-error", Label).update(
+                    f"Type the name {self.secret_name} exactly to confirm.")
             return None
         return DeleteSecretRequest(self.secret_name, self.now, self._days() or MAX_WINDOW_DAYS)

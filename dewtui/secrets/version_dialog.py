@@ -1,7 +1,8 @@
 """Add a version: the new value (text or key/value pairs) and an optional expiry time.
 
 The new version becomes SYSCURRENT and the old current one SYSPREVIOUS (the engine's one
-stage function does that). Returns an `AddVersionRequest`, or None.
+stage function does that). Enter in a field (or ctrl+s) adds; in the text value enter is a
+new line. Returns an `AddVersionRequest`, or None.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from dewtui.widgets.form import FormDialog
 
 class AddVersionDialog(FormDialog[AddVersionRequest]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Add version")]
-    SUBMIT_ON_ENTER = False  # enter moves between the value's fields; ctrl+s or Add submits
+    REFUSAL_FIELDS = {"expire_time": "version-expiry"}  # e.g. an expiry in the past
 
     def __init__(self, secret_name: str, kind: str = "text") -> None:
         super().__init__()

@@ -103,14 +103,16 @@ class SecretVersionsPane(DetailPane):
             return
         csms, name = self.engine.csms, self.item.name
 
-        def go(req: AddVersionRequest | None) -> None:
-            if req is not None:
-                self.call_engine(lambda: csms.create_secret_version(
-                    name, secret_string=req.value.secret_string(), expire_time=req.expire_time),
-                    label="add version", success=lambda v: f"Added version {v.id} (SYSCURRENT)",
-                    done=lambda _v: self.item_changed())
+        def add(req: AddVersionRequest):
+            return csms.create_secret_version(name, secret_string=req.value.secret_string(),
+                                              expire_time=req.expire_time)
 
-        self.app.push_screen(AddVersionDialog(name), go)
+        def added(version) -> None:
+            if version is not None:
+                self.app.notify(f"Added version {version.id} (SYSCURRENT)", timeout=4)
+                self.item_changed()
+
+        self.app.push_screen(AddVersionDialog(name).checked_by(add, "add version"), added)
 
     def action_view(self) -> None:
         from dewtui.secrets.value_dialog import SecretValueDialog
