@@ -55,6 +55,7 @@ def describe_filters(q: TraceQuery) -> str:
 class AuditScreen(PagedListScreen):
     # the filters are a grid: four to a row on a narrow terminal, six on a wide one
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
+    STATUS_ID = "audit-status"
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="trace name, then tab through the filters"),
         Binding("ctrl+e", "export", "Export CSV", tooltip="the current result, at most 5000 traces"),
@@ -101,7 +102,12 @@ class AuditScreen(PagedListScreen):
             return audit.list_traces(**f, limit=q.limit, offset=q.offset), audit.count_traces(**f)
 
         self.call_engine(page, group="audit-list", exclusive=True, label="list traces",
-                         done=lambda r: self._show(*r, cursor))
+                         done=lambda r: self._show(*r, cursor), failed=self.list_refused)
+
+    def forget_rows(self) -> None:
+        self.traces = {}
+        self._shown_trace = None
+        self.query_one("#audit-json", Static).update("no trace selected")
 
     def _show(self, traces, total: int, cursor: str) -> None:
         if not self.page_landed(len(traces), total):

@@ -38,6 +38,7 @@ def record_cells(r) -> tuple:
 
 
 class NotificationsScreen(PagedListScreen):
+    STATUS_ID = "inbox-status"
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="by secret name"),
         Binding("enter", "open", "Open", tooltip="the content JSON (marks it read)"),
@@ -91,7 +92,10 @@ class NotificationsScreen(PagedListScreen):
             return ev.list_notification_records(**q.kwargs()), ev.count_notification_records(**q.filters())
 
         self.call_engine(page, group="inbox-list", exclusive=True, label="list notifications",
-                         done=lambda r: self._show(*r, cursor))
+                         done=lambda r: self._show(*r, cursor), failed=self.list_refused)
+
+    def forget_rows(self) -> None:
+        self.records = {}
 
     def _show(self, records, total: int, cursor: str) -> None:
         if not self.page_landed(len(records), total):

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
 from dewtui.events.format import type_label
-from dewtui.events.requests import EventRequest, TopicRequest
+from dewtui.events.requests import EventRequest
 from dewtui.shell.fmt import clip, when
 from dewtui.widgets.screen import DewScreen
 
@@ -97,7 +97,21 @@ class EventsScreen(DewScreen):
             return ev.list_secret_events(), ev.list_topics()
 
         self.call_engine(both, group="events-list", exclusive=True, label="list events",
-                         done=lambda r: self._show(*r, select_event, select_topic))
+                         done=lambda r: self._show(*r, select_event, select_topic), failed=self._refused)
+
+    def _empty(self, status: str) -> None:
+        self.events, self.topics = {}, {}
+        for selector in ("#events-table", "#topics-table"):
+            self.query_one(selector, DataTable).clear()
+        self.query_one("#events-status", Static).update(status)
+
+    def clear_shown(self) -> None:
+        """Another user acts now: none of the previous user's events stay on screen."""
+        self._empty(f"loading as {escape(self.app.principal)}…")  # type: ignore[attr-defined]
+
+    def _refused(self, err) -> None:
+        self._empty(f"[b]{escape(err.code)}[/]: {escape(err.message)}  ·  nothing to show as "
+                    f"{escape(self.app.principal)}")  # type: ignore[attr-defined]
 
     def _show(self, events, topics, select_event: str | None, select_topic: str | None) -> None:
         self.loaded = True
@@ -163,23 +177,26 @@ class EventsScreen(DewScreen):
 
     def _event_dialog(self, ev) -> None:
         from dewtui.events.event_dialog import EventDialog
-        self.app.push_screen(EventDialog(list(self.topics), ev, new_topic=self._topic_for_dialog),
-                             self._save_event)
+        dialog = EventDialog(list(self.topics), ev, new_topic=self._topic_for_dialog)
+        self.app.push_screen(dialog.checked_by(self._save_event, "save event"), self._event_saved)
 
-    def _save_event(self, req: EventRequest | None) -> None:
-        if req is None:
-            return
+    def _save_event(self, req: EventRequest):
+        """Run in a worker while the dialog stays open: a refusal is shown in the dialog."""
         ev = self.engine.events
         if req.editing:
-            fn = lambda: ev.update_secret_event(req.name, event_types=list(req.event_types),  # noqa: E731
-                                                state=req.state, notification=req.topic)
-            success = f"Event {req.name} updated"
+            info = ev.update_secret_event(req.name, event_types=list(req.event_types),
+                                          state=req.state, notification=req.topic)
         else:
-            fn = lambda: ev.create_secret_event(req.name, list(req.event_types), state=req.state,  # noqa: E731
-                                                notification=req.topic)
-            success = f"Event {req.name} created"
-        self.call_engine(fn, label="save event", success=success,
-                         done=lambda info: self.reload(select_event=info.name))
+            info = ev.create_secret_event(req.name, list(req.event_types), state=req.state,
+                                          notification=req.topic)
+        return info, req.editing
+
+    def _event_saved(self, saved) -> None:
+        if saved is None:
+            return
+        info, editing = saved
+        self.app.notify(f"Event {info.name} {'updated' if editing else 'created'}", timeout=4)
+        self.reload(select_event=info.name)
 
     def action_set_state(self, state: str) -> None:
         ev = self.current_event()
@@ -239,10 +256,13 @@ class EventsScreen(DewScreen):
     def _ask_topic(self, after) -> None:
         from dewtui.events.topic_dialog import TopicDialog
 
-        def go(req: TopicRequest | None) -> None:
-            if req is None:
-                return
-            self.call_engine(lambda: self.engine.events.create_topic(req.name, file=req.file),
-                             label="create topic", success=f"Topic {req.name} created", done=after)
+        events = self.engine.events
 
-        self.app.push_screen(TopicDialog(), go)
+        def created(info) -> None:
+            if info is not None:
+                self.app.notify(f"Topic {info.name} created", timeout=4)
+                after(info)
+
+        dialog = TopicDialog().checked_by(lambda req: events.create_topic(req.name, file=req.file),
+                                          "create topic")
+        self.app.push_screen(dialog, created)

@@ -88,6 +88,8 @@ class SecretDetailScreen(DetailScreen):
     def _gone(self, err: DewError) -> None:
         if err.code == "CSMS.0106" and self.app.screen is self:
             self.app.pop_screen()  # deleted meanwhile (e.g. its deletion date passed)
+        else:
+            self.item_refused(err)  # e.g. not readable by the user acting now
 
     def action_delete(self) -> None:
         if self.secret.state == "PENDING_DELETE":

@@ -23,6 +23,7 @@ from dewtui.widgets.paged_table import page_status
 
 
 class SecretsScreen(PagedListScreen):
+    STATUS_ID = "secret-status"
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="name, as you type"),
         Binding("n", "create", "New secret"),
@@ -71,7 +72,11 @@ class SecretsScreen(PagedListScreen):
             return page, key_aliases(engine, {s.kms_key_id for s in page.secrets}, known)
 
         self.call_engine(load, group="secrets-list", exclusive=True, label="list secrets",
-                         done=lambda loaded: self._show(loaded, cursor))
+                         done=lambda loaded: self._show(loaded, cursor), failed=self.list_refused)
+
+    def forget_rows(self) -> None:
+        self.page = None
+        self._by_name = {}
 
     def _show(self, loaded, cursor: str) -> None:
         page, aliases = loaded

@@ -4,13 +4,16 @@ An area lists its tabs once, as `DetailTab` entries (id, title, the pane class a
 `applies(item)` test, e.g. "only for asymmetric keys"); the screen builds the tabs that
 apply, offers "Show tab: …" in the palette, and hands the item to every pane whenever it
 is reloaded. A pane is a `DetailPane`: it shows `self.item`, refreshes in `show_item()`,
-and calls `item_changed()` after changing the item so every pane sees the fresh one.
+and calls `item_changed()` after changing the item so every pane sees the fresh one. When
+another user acts the tabs are hidden until the item comes back; a refused read shows the
+reason instead of the tabs (`item_refused`), never the details read before.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Sequence
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -85,6 +88,7 @@ class DetailScreen(DewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.title_markup(self.item), id=self.TITLE_ID)
+        yield Static("", id="detail-refused", classes="detail-refused")
         with TabbedContent(id=self.TABS_ID):
             for tab in self.TABS:
                 if tab.applies(self.item):
@@ -93,9 +97,28 @@ class DetailScreen(DewScreen):
 
     def show_item(self, item: Any) -> None:
         self.item = item
+        self._hide_tabs(None)
         self.query_one(f"#{self.TITLE_ID}", Static).update(self.title_markup(item))
         for pane in self.query(DetailPane):
             pane.show_item(item)
+
+    def _hide_tabs(self, why: str | None) -> None:
+        """`why` shown instead of the tabs, or the tabs again (None)."""
+        note = self.query_one("#detail-refused", Static)
+        note.update(why or "")
+        note.display = why is not None
+        self.query_one(f"#{self.TABS_ID}", TabbedContent).display = why is None
+
+    def clear_shown(self) -> None:
+        principal = escape(getattr(self.app, "principal", ""))
+        self._hide_tabs(f"loading as {principal}…")
+
+    def item_refused(self, err: Any) -> None:
+        """Reading the item was refused (e.g. to another user): the reason, none of its details.
+        Pass it as `failed=` of the area's `reload_item` call."""
+        principal = escape(getattr(self.app, "principal", ""))
+        self._hide_tabs(f"[b]{escape(err.code)}[/]: {escape(err.message)}\n\n"
+                        f"Nothing of this {self.NOUN} is shown while acting as {principal}.")
 
     def reload_shown(self) -> None:
         """Another user acts, or due work ran: the item and what each pane loads itself."""

@@ -6,13 +6,17 @@ dataclass with `limit` and `offset`, in `self.lq`) follows the table's height, m
 the first or last row asks for the neighbouring page, home/end go to the first/last page, a page that comes back empty because
 rows went away meanwhile falls back to the last page, and a filter change starts again at
 the top. A screen implements `reload(cursor)` and calls `page_landed()` with what came back.
+On a change of principal the table is emptied at once ("loading as bob…" in the status line,
+`STATUS_ID`); a list call refused to the new user leaves it empty with the reason
+(`failed=self.list_refused`), never the previous user's rows.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
-from textual.widgets import Select
+from rich.markup import escape
+from textual.widgets import Select, Static
 
 from dewtui.widgets.paged_table import PagedTable, edge_offset, next_offset
 from dewtui.widgets.screen import DewScreen
@@ -21,16 +25,44 @@ from dewtui.widgets.screen import DewScreen
 class PagedListScreen(DewScreen):
     """An area screen showing one database page of a list at a time."""
 
+    STATUS_ID: ClassVar[str] = ""  # the id of the screen's status line (says "loading", refusals)
+
     def __init__(self, query: Any) -> None:
         super().__init__()
         self.lq = query  # the list query: filters, sort, limit, offset
         self.total: int | None = None  # rows matching the filters; None until the first page
+        self.refused_as = ""  # the user the list was refused to (shown empty with the reason)
 
     def reload(self, cursor: str = "keep") -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def reload_shown(self) -> None:
         self.reload()
+
+    # --- another user: nothing stale on screen ---------------------------------------------
+    def forget_rows(self) -> None:
+        """Drop the rows the screen keeps besides its table (overridden: e.g. a detail pane)."""
+
+    def _empty(self, status: str) -> None:
+        for table in self.query(PagedTable):
+            table.clear()
+        self.forget_rows()
+        if self.STATUS_ID:
+            self.query_one(f"#{self.STATUS_ID}", Static).update(status)
+
+    def clear_shown(self) -> None:
+        self.total = None
+        principal = getattr(self.app, "principal", "")
+        self._empty(f"loading as {escape(principal)}…")
+
+    def list_refused(self, err) -> None:
+        """A refused read: an empty list and the reason, never the rows shown before. Pass it
+        as `failed=` of the screen's list call. No page is known (`total` None), so coming
+        back to the screen does not ask again and again."""
+        self.total = None
+        principal = getattr(self.app, "principal", "")
+        self.refused_as = principal
+        self._empty(f"[b]{escape(err.code)}[/]: {escape(err.message)}  ·  nothing to show as {escape(principal)}")
 
     def page_landed(self, shown: int, total: int) -> bool:
         """Record a loaded page; False (and the last page asked for) when it came back empty
@@ -48,7 +80,8 @@ class PagedListScreen(DewScreen):
         self.reload("top")
 
     def on_screen_resume(self) -> None:
-        if self.total is not None:
+        if self.total is not None or self.refused_as not in ("", getattr(self.app, "principal", "")):
+            self.refused_as = ""
             self.reload()
 
     def on_paged_table_page_size(self, message: PagedTable.PageSize) -> None:

@@ -5,7 +5,8 @@ Subclasses implement `compose_body()`. Their `BINDINGS` (with descriptions) feed
 the `?` help overlay and the command palette, so an action is declared once. A visible screen
 hears from the app when what it shows may be stale — another user acts now
 (`DewApp.PrincipalChanged`), or a scheduler pass did due work (`DewApp.DueWorkDone`) — and
-reloads through `reload_shown()`.
+reloads through `reload_shown()`. On a change of principal it first clears what it shows
+(`clear_shown()`), so the previous user's rows never stay beside the new user's refusal.
 """
 from __future__ import annotations
 
@@ -35,7 +36,12 @@ class DewScreen(Screen):
     def reload_shown(self) -> None:
         """Reload what this screen shows from the engine; overridden by screens that show data."""
 
+    def clear_shown(self) -> None:
+        """Another user acts now: drop what the previous one was shown (before reloading);
+        overridden by screens that show data."""
+
     def on_dew_app_principal_changed(self, message) -> None:
+        self.clear_shown()
         self.reload_shown()
 
     def on_dew_app_due_work_done(self, message) -> None:

@@ -58,3 +58,18 @@ async def open_rotation_tab(pilot) -> None:
     assert isinstance(pilot.app.screen, KeyDetailScreen)
     pilot.app.screen.action_show_tab("rotation")
     await settle(pilot)
+
+
+async def act_as(pilot, name: str) -> None:
+    """ctrl+u (from no widget: not a text field), pick `name`, enter."""
+    from textual.widgets import OptionList
+    app = pilot.app
+    app.screen.set_focus(None)  # ctrl+u in a text field would edit it
+    await pilot.press("ctrl+u")
+    await settle(pilot)
+    options = app.screen.query_one(OptionList)
+    names = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    options.highlighted = names.index(name)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert app.engine.principal.name == name
