@@ -1,7 +1,8 @@
 """Due work of BYOK: expired imported material and expired import parameters.
 
 - Material whose `expiration_time` has passed is deleted (the key goes to Pending import,
-  an audit trace `deleteImportedKeyMaterial` by the scheduler records it); the same
+  an audit trace `deleteImportedKeyMaterial` by the scheduler records it, and a warning
+  lands in the account's notification inbox through `engine.events.kms_port`); the same
   material can be imported again later.
 - Wrapping keys whose token expired unused are destroyed (used ones are destroyed at use).
 Each job claims its rows in one write transaction (see `engine.kms.imports`).

@@ -26,6 +26,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from engine.codec import canonical
 from engine.errors import DewError
+from engine.events.kms_port import post_key_material_expired
 from engine.hsm.keygen import generate_material, load_private_key, private_key_matches_spec
 from engine.kms.keyrows import add_version, load_key
 from engine.kms.results import ImportParameters
@@ -310,6 +311,7 @@ class KeyImport(Service):
                 drop_material(job.s, row)
                 job.trace(resource_id=row.key_id, resource_name=row.key_alias, domain_id=row.domain_id,
                           request=request, response={"key_id": row.key_id, "key_state": row.key_state})
+                post_key_material_expired(job, row.domain_id, row.key_id, row.key_alias, when)
             return len(rows)
 
     def _cleanup_import_params_due(self, now: datetime) -> int:
