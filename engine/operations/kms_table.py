@@ -97,7 +97,8 @@ def by_tags(eng: Any, a: Mapping[str, Any]) -> Any:
         raise DewError("KMS.0404", f"action must be filter or count, got {action!r}", 400)
     tags: dict[Any, Any] = {}  # the engine refuses a key that is not a non-empty string
     for item in a.get("tags") or ():
-        if not isinstance(item, Mapping) or not isinstance(item.get("values", []), list):
+        if not isinstance(item, Mapping) or not isinstance(item.get("key"), str) \
+                or not isinstance(item.get("values") or [], list):
             raise DewError("KMS.0414", 'tags must be a list of {"key": ..., "values": [...]}', 400)
         values = item.get("values") or []
         tags[item.get("key")] = None if not values else values[0] if len(values) == 1 else tuple(values)

@@ -117,6 +117,13 @@ def test_base64_that_is_not_base64_is_refused(eng):
     assert e.value.code == "KMS.0308"
 
 
+def test_tag_filters_of_the_wrong_shape_are_refused(eng):
+    for tags in ([{"key": []}], [{"key": "a", "values": "b"}], ["env"]):
+        with pytest.raises(DewError) as e:
+            invoke(eng, "list-kms-by-tags", {"action": "filter", "tags": tags})
+        assert e.value.code == "KMS.0414"
+
+
 def test_epoch_times_accept_seconds_and_milliseconds(eng):
     invoke(eng, "create-secret", {"name": "s", "secret_string": "v"})
     later = int(datetime(2027, 1, 1, tzinfo=timezone.utc).timestamp())
@@ -127,3 +134,34 @@ def test_epoch_times_accept_seconds_and_milliseconds(eng):
     with pytest.raises(DewError) as e:
         invoke(eng, "create-secret-version", {"secret_name": "s", "secret_string": "4", "expire_time": "tomorrow"})
     assert e.value.code == "CSMS.0002"
+
+
+# --- bad wire input is a property ------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WIRE_TEXT = ["", "0", "-1", "7", "true", "false", "abc", "x" * 5000, "\ud800", "a\x00b", "AES_256", "latest",
+             "%%%", "AAAA", "00000000-0000-0000-0000-000000000000", "resource_name", "create", "filter"]
+wire_scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2 ** 66), max_value=2 ** 66),
+                         st.floats(allow_nan=True), st.text(max_size=30), st.sampled_from(WIRE_TEXT))
+wire_values = st.recursive(wire_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["key", "value", "values", "target_name", "x"]),
+                                                 inner, max_size=3)), max_leaves=6)
+# the shapes the cloud's tag and notification fields take, with anything inside
+wire_values = st.one_of(wire_values, st.lists(st.dictionaries(st.sampled_from(["key", "value", "values"]),
+                                                              wire_values, max_size=3), max_size=3))
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda o: f"{o.service}:{o.name}")
+@settings(max_examples=int(__import__("os").environ.get("TABLE_EXAMPLES", "5")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_wire_input_is_a_result_or_a_dew_error(eng, op, data):
+    """What JSON can carry, in any field: the table converts or passes it on, and the answer
+    is the cloud's body or the engine's refusal, never another exception."""
+    fields = data.draw(st.fixed_dictionaries({}, optional={f.name: wire_values for f in op.fields}))
+    try:
+        body = invoke(eng, op.name, fields, service=op.service)
+    except DewError:
+        return
+    assert isinstance(body, dict)
