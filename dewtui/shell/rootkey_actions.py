@@ -73,8 +73,12 @@ class RootKeyActions:
             return
         progress = RotationProgress()
         self.app.push_screen(progress)
+        scheduler_was_on = self.app.scheduler_bridge is not None
+        self.app.stop_scheduler()  # no due work under the old key while the root changes
 
         def finished(_result: Any = None) -> None:
+            if scheduler_was_on:
+                self.app.start_scheduler()
             if progress.is_attached:
                 progress.dismiss()
 

@@ -13,6 +13,9 @@ Rotation: a new key is written to `root.key.next` (sealed under the same passphr
 file is sealed), the database moves to it in one transaction (rotation.py), and only after
 the commit does `root.key.next` replace `root.key`. If anything fails before the commit the
 transaction rolls back and the next file is removed; pending.py settles a crash at any point.
+No other process may have the data directory open meanwhile (holders.py); inside this
+process the caller keeps other engine calls from running during it (the TUI pauses its
+scheduler), since a call already under way when the rotation commits still uses the old key.
 """
 from __future__ import annotations
 
@@ -177,14 +180,14 @@ class RootKeyService(Service):
                 if doc is not None and home is not None:
                     settle_pending_root(vault, self.ctx.db, home)  # commit failed or not: the DB decides
                 raise
+            vault.hsm = new  # at once: this process's next calls seal and MAC under the new key
+            self.ctx.db.derive_row_key(new)
+            root.key = new_key
             rotation.checkpoint("committed")
             promote_next(home)  # type: ignore[arg-type]
             rotation.checkpoint("renamed")
-            root.key = new_key
             if root.protected:
                 root.sealed_doc = doc
-            vault.hsm = new
-            self.ctx.db.derive_row_key(new)
             with self.ctx.db.session(write=False) as s2:
                 head = current_head(s2, new.derive(rotation.AUDIT_PURPOSE))
             return RootRotation(new.fingerprint(), counts.resealed, counts.restamped,

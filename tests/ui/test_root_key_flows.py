@@ -239,3 +239,22 @@ async def test_unseal_at_start_with_an_empty_passphrase_says_so(tmp_path, clock)
             assert isinstance(app.screen, KeysScreen) and not sealed.sealed
     finally:
         sealed.close()
+
+
+async def test_rotation_pauses_the_scheduler_and_starts_it_again(eng, monkeypatch):
+    app = make_app(eng, scheduler=True)
+    during = []
+    real = type(eng).rotate_root_key
+
+    def rotate(self):
+        during.append(app.scheduler_bridge)
+        return real(self)
+
+    monkeypatch.setattr(type(eng), "rotate_root_key", rotate)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.scheduler_bridge is not None
+        RootKeyActions(app).action_rotate_root_key()
+        await settle(pilot)
+        await fill(pilot, {"confirm-word": "rotate"})
+        assert during == [None] and app.scheduler_bridge is not None
