@@ -50,20 +50,28 @@ class IamScreen(DewScreen):
         self.query_one("#users-pane DataTable").focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        """The tab's list (or the simulator's first field) takes the keys, so its bindings show."""
+        """The tab's list (or the simulator's first field) takes the keys, so its bindings show;
+        a list is read again when its tab is shown."""
         if event.tabbed_content.id != "iam-tabs" or event.pane is None:
             return
         found = event.pane.query("DataTable, Input")
         if found:
             found.first().focus()
+        self._reload_active()
+
+    def _reload_active(self) -> None:
+        """Read the shown list again (each read is audited: the hidden ones wait to be shown)."""
+        pane = self.query_one(TabbedContent).active_pane
+        lists = pane.query(ListPane) if pane is not None else None
+        if lists and lists.first().loaded:
+            lists.first().reload()
 
     def reload_shown(self) -> None:
         for pane in self.query(ListPane):
             pane.reload()
 
     def on_screen_resume(self) -> None:
-        if all(p.loaded for p in self.query(ListPane)):
-            self.reload_shown()
+        self._reload_active()
 
     def action_reload(self) -> None:
         self.reload_shown()

@@ -1,5 +1,6 @@
 """SVG snapshots of the IAM area, its detail screens and dialogs, at 80x24 and 120x36
-(frozen clock, seeded ids: the access key secret on screen is made by the seeded rng).
+(frozen clock, seeded ids; the access key secret on screen is made by the seeded rng too,
+which the engine's own SeededRng never does for secrets).
 
 Update with `pytest tests/ui/test_iam_area_snapshots.py --snapshot-update`, then look at them.
 """
@@ -9,10 +10,27 @@ import pytest
 from textual.widgets import DataTable, Input, TextArea
 
 from dewtui.iam.access_keys_tab import SecretShownDialog
+from engine import Engine, SeededRng
 from dewtui.iam.templates import POLICY_TEMPLATES
 from ui.helpers import make_app, settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+
+
+class SeededSecretsRng(SeededRng):
+    """SeededRng whose `choice` (the access key secret) also comes from the seed: the secret
+    on screen is the same on every run. Tests only: the engine draws secrets from the OS."""
+
+    def choice(self, alphabet: str, k: int) -> str:
+        with self._lock:
+            return "".join(self._random.choice(alphabet) for _ in range(k))
+
+
+@pytest.fixture
+def eng(home, clock):
+    e = Engine.open(home=home, clock=clock, rng=SeededSecretsRng(7))
+    yield e
+    e.close()
 
 
 @pytest.fixture
