@@ -40,8 +40,9 @@ class ServeOptions:
 
 
 def uvicorn_config(app: Any, opts: ServeOptions) -> uvicorn.Config:
+    # h11 explicitly: its incomplete-event limit is what bounds a request's head
     return uvicorn.Config(app, host=opts.host, port=opts.port, log_level="warning", access_log=False,
-                          lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                          lifespan="off", http="h11", timeout_keep_alive=KEEP_ALIVE_SECONDS,
                           h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
                           limit_concurrency=MAX_CONNECTIONS, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                           ssl_certfile=opts.tls_cert,

@@ -64,3 +64,13 @@ def test_a_body_that_stops_arriving_is_cut_off(serve_with):
         sock.sendall(b"POST /v1.0/p/kms/create-key HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         head = sock.recv(4096)
     assert head.startswith(b"HTTP/1.1 408")
+
+
+def test_a_request_head_that_never_ends_is_refused(served):
+    _eng, running = served
+    host, port = urlsplit(running.url).hostname, urlsplit(running.url).port
+    with socket.create_connection((host, port), timeout=30) as sock:
+        # headers that keep coming without the blank line that ends them: cut off past 16 KiB
+        sock.sendall(b"GET /v1/p/secrets HTTP/1.1\r\nHost: x\r\n" + b"X-Filler: aaaaaaaa\r\n" * 4096)
+        head = sock.recv(4096)
+    assert head.startswith(b"HTTP/1.1 400")
