@@ -89,7 +89,7 @@ def make_endpoint(eng: Any, op: Operation, limiter: anyio.CapacityLimiter, max_b
             body = await read_body(request, max_body, body_timeout)
         except TooLarge:
             return errors.error_response(op.service, errors.TOO_LARGE[op.service],
-                                         f"the request body is larger than {max_body} bytes", 413, rid)
+                                         f"the request body is larger than {max_body} bytes", 400, rid)
         except TimeoutError:
             return errors.error_response(op.service, errors.BAD_JSON[op.service],
                                          "the request body did not arrive in time", 408, rid)
