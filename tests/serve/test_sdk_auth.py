@@ -112,3 +112,22 @@ def test_a_user_without_policies_is_refused_and_audited_as_that_user(sdk):
     refusals = sdk.eng.audit.list_traces(user="carol", trace_name="createKey")
     assert [(t.user, t.source, t.code) for t in refusals] == [("carol", "api", "KMS.0306")]
     assert sdk.eng.kms.list_keys(key_spec="ALL").total == 0
+
+
+def test_a_grant_lets_a_user_without_policies_use_a_key_through_the_api(sdk):
+    from huaweicloudsdkkms.v2 import (CreateGrantRequest, CreateGrantRequestBody, DecryptDataRequest,
+                                      DecryptDataRequestBody, EncryptDataRequest, EncryptDataRequestBody)
+    admin = sdk.kms()
+    kid = create_key(admin, "shared").key_info.key_id
+    sdk.eng.iam.create_user("dave")
+    dave_id = next(u.user_id for u in sdk.eng.iam.list_users() if u.name == "dave")
+    admin.create_grant(CreateGrantRequest(body=CreateGrantRequestBody(
+        key_id=kid, grantee_principal=dave_id, operations=["encrypt-data"])))
+    key = sdk.eng.as_user("dave").iam.create_access_key(user_name="dave")
+    dave = sdk.kms(ak=key.access, sk=key.secret)
+    sealed = dave.encrypt_data(EncryptDataRequest(body=EncryptDataRequestBody(key_id=kid, plain_text="hi")))
+    with pytest.raises(ClientRequestException) as info:
+        dave.decrypt_data(DecryptDataRequest(body=DecryptDataRequestBody(cipher_text=sealed.cipher_text)))
+    assert (info.value.status_code, info.value.error_code) == (403, "KMS.0306")
+    used = sdk.eng.audit.list_traces(user="dave", trace_name="encryptData")
+    assert [(t.source, t.code) for t in used] == [("api", "200")]
