@@ -70,7 +70,9 @@ class KeysScreen(PagedListScreen):
             yield Select([("kms", "kms"), ("external", "external")], prompt="Any origin", id="f-origin")
             yield Select([("default", "default")], prompt="Any project", id="f-project")
         yield KeyTable(id="keys")
-        yield Static("", id="status")
+        with Horizontal(id="status-bar"):
+            yield Static("", id="status")
+            yield Static("", id="quota")
 
     def on_mount(self) -> None:
         self.query_one(KeyTable).focus()
@@ -88,12 +90,28 @@ class KeysScreen(PagedListScreen):
         self.call_engine(lambda: kms.list_keys(**q.kwargs()), group="keys-list", exclusive=True,
                          label="list keys", done=lambda page: self._show(page, cursor, acting),
                          failed=self._refused)
+        self.call_engine(kms.user_quotas, group="keys-quota", exclusive=True, label="key quotas", quiet=True,
+                         done=lambda quotas: self._show_quotas(quotas, acting),
+                         failed=lambda _e: self._show_quotas((), acting))
+
+    def _show_quotas(self, quotas, acting: str) -> None:
+        """Keys used of the account's quota, and the most grants on one key of its quota."""
+        if acting != self.app.principal:
+            return
+        by_type = {q.type: q for q in quotas}
+        parts = []
+        if (keys := by_type.get("CMK")) is not None:
+            parts.append(f"keys {keys.used:,}/{keys.quota:,}")
+        if (grants := by_type.get("grant_per_CMK")) is not None:
+            parts.append(f"grants/key {grants.used:,}/{grants.quota:,}")
+        self.query_one("#quota", Static).update("quota: " + " · ".join(parts) if parts else "")
 
     def forget_rows(self, why: str, refused: bool = False) -> None:
         """No rows on screen (another user acts, or the list was refused): never stale ones."""
         self.page, self._by_id, self.shown_as = None, {}, ""
         self.marked.clear()
         self.query_one(KeyTable).show_page((), set())
+        self.query_one("#quota", Static).update("")
         status = self.query_one("#status", Static)
         status.update(why)
         status.set_class(refused, "refused")

@@ -109,3 +109,24 @@ async def test_imported_keys_show_when_their_material_expires(app, eng):
         app.screen.query_one("#f-origin", Select).clear()
         await settle(pilot)
         assert "origin" in [str(c.value) for c in table.columns]
+
+
+async def test_status_line_shows_the_quotas(app, eng):
+    eng.iam.create_user("bob")
+    key = eng.kms.create_key("a")
+    eng.kms.create_key("b")
+    eng.kms.create_grant(key.key_id, "bob", ["encrypt-data"])
+    eng.kms.create_grant(key.key_id, "bob", ["decrypt-data"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        quota = str(app.screen.query_one("#quota").render())
+        st = eng.settings
+        assert quota == f"quota: keys 2/{st.key_quota:,} · grants/key 2/{st.grants_per_key:,}"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"c", "enter")
+        await settle(pilot)
+        assert f"keys 3/{st.key_quota:,}" in str(app.screen.query_one("#quota").render())
+        app.act_as(eng.as_user("bob"))  # bob may not read the quotas: nothing shown
+        await settle(pilot)
+        assert str(app.screen.query_one("#quota").render()) == ""

@@ -1,0 +1,79 @@
+"""SVG snapshots of the keys area's new and changed screens and dialogs, each at 80x24 and
+at a wide terminal (120x40): the list with its quota, the create-key dialog and import step 1
+(they scroll at 80x24), a grant refused beside its field, the more-filters and file dialogs,
+and the list refused to a user without rights.
+
+Update with `pytest tests/ui/test_keys_snapshots.py --snapshot-update`, then look at them.
+"""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Checkbox
+
+from ui.helpers import make_app, settle
+from ui.pilot_steps import keys_cursor_to
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+@pytest.fixture(params=list(SIZES))
+def size(request):
+    return SIZES[request.param]
+
+
+def _snap(snap_compare, engine, size, *steps):
+    async def run_before(pilot):
+        await settle(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await step(pilot)
+            await settle(pilot)
+    return snap_compare(make_app(engine), terminal_size=size, run_before=run_before)
+
+
+async def _grant_refused(pilot):
+    keys_cursor_to(pilot, "app/orders")
+    await pilot.press("enter")
+    await settle(pilot)
+    pilot.app.screen.action_show_tab("grants")
+    await settle(pilot)
+    pilot.app.screen.query_one("GrantsPane").action_create_grant()
+    await settle(pilot)
+    dialog = pilot.app.screen
+    await pilot.press(*"nobody")
+    dialog.query_one("#op-encrypt-data", Checkbox).value = True
+    await pilot.press("enter")
+
+
+async def _as_bob(pilot):
+    pilot.app.act_as(pilot.app.root_engine.as_user("bob"))
+
+
+def test_keys_list(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size)
+
+
+def test_keys_list_refused(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, _as_bob)
+
+
+def test_create_key_dialog(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, "n", *"app/orders", "enter")
+
+
+def test_import_step_1(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, "i")
+
+
+def test_grant_refused_in_the_dialog(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, _grant_refused)
+
+
+def test_more_filters_dialog(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, "f")
+
+
+def test_encrypt_file_dialog(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, "c", *"~/report.csv")
