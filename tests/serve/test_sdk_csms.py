@@ -118,6 +118,10 @@ def test_secret_tags_by_id(sdk):
     c.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(secret_id=sid, body=BatchCreateOrDeleteTagsRequestBody(
         tags=[TagItem(key="team", value="a"), TagItem(key="x", value="y")], action="create")))
     c.delete_secret_tag(DeleteSecretTagRequest(secret_id=sid, key="x"))
+    # a key that must be escaped in the path (and so in the signature's canonical URI)
+    c.create_secret_tag(CreateSecretTagRequest(secret_id=sid, body=CreateSecretTagRequestBody(
+        tag=TagItem(key="环境 a-b@c", value="v"))))
+    assert c.delete_secret_tag(DeleteSecretTagRequest(secret_id=sid, key="环境 a-b@c")).status_code == 204
     tags = c.list_secret_tags(ListSecretTagsRequest(secret_id=sid)).tags
     assert {(t.key, t.value) for t in tags} == {("env", "prod"), ("team", "a")}
     unknown = refused(lambda: c.list_secret_tags(ListSecretTagsRequest(secret_id="00000000-0000-0000-0000-000000000000")))
