@@ -105,8 +105,8 @@ class DewApp(EngineBridge, App):
         self._show_header()
         self.switch_mode(DEFAULT_AREA)
         self.inbox_watch.start()
-        if self.scheduler_wanted:
-            self.start_scheduler()
+        if self.scheduler_wanted:  # after the first frame, with one pass at once: run_tui opens
+            self.call_after_refresh(self.start_scheduler, None, True)  # the engine without it
         if self.offer_passphrase:
             from dewtui.shell.rootkey_actions import offer_root_passphrase
             offer_root_passphrase(self)
@@ -198,7 +198,7 @@ class DewApp(EngineBridge, App):
 def run_tui(home: str | None = None) -> int:
     """Open the engine on `home` (default data dir) and run the TUI; the exit code."""
     try:
-        engine = Engine.open(home=home, source="tui")
+        engine = Engine.open(home=home, source="tui", run_due=False)  # due work: the scheduler's first pass
     except DewError as err:
         print(f"dewtui: {err.code}: {err.message}")
         return 2
