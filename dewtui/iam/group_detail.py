@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from dewtui.iam.names_pane import FocusTabTable, NamesPane
+from dewtui.iam.names_pane import FocusTabTable, NamesPane, names_bindings
 from dewtui.shell.fmt import when
 from dewtui.widgets.detail import DetailScreen, DetailTab
 from engine import DewError
@@ -16,6 +16,7 @@ from engine import DewError
 class GroupMembersPane(NamesPane):
     COLUMN = "Member"
     ADD_LABEL, REMOVE_LABEL = "Add user", "Remove user"
+    BINDINGS = names_bindings("Add user", "Remove user")
     PICK_TITLE = "Add user to group"
     PICK_EXPLAIN = "Users of this account. A member gets the group's policies besides its own."
     NONE_TEXT = "No members."
@@ -40,6 +41,7 @@ class GroupMembersPane(NamesPane):
 class GroupPoliciesPane(NamesPane):
     COLUMN = "Policy (applies to every member)"
     ADD_LABEL, REMOVE_LABEL = "Attach", "Detach"
+    BINDINGS = names_bindings("Attach policy", "Detach policy")
     PICK_TITLE = "Attach policy to group"
     PICK_EXPLAIN = "System policies and this account's custom ones. Deny in any policy wins."
     NONE_TEXT = "No policy attached."

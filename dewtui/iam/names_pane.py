@@ -20,11 +20,13 @@ from dewtui.iam.list_pane import current_key, fill_table
 from dewtui.widgets.detail import DetailPane
 
 
+def names_bindings(add: str, remove: str) -> list[Binding]:
+    """A tab's two bindings, described as its buttons are (footer, help, palette)."""
+    return [Binding("a", "add", add), Binding("delete", "remove", remove)]
+
+
 class NamesPane(DetailPane):
-    BINDINGS = [
-        Binding("a", "add", "Add"),
-        Binding("delete", "remove", "Remove"),
-    ]
+    BINDINGS = names_bindings("Add", "Remove")
     COLUMN = "Name"
     ADD_LABEL, REMOVE_LABEL = "Add", "Remove"
     PICK_TITLE, PICK_EXPLAIN = "Add", ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from dewtui.iam.access_keys_tab import AccessKeysPane
-from dewtui.iam.names_pane import FocusTabTable, NamesPane
+from dewtui.iam.names_pane import FocusTabTable, NamesPane, names_bindings
 from dewtui.shell.fmt import when
 from dewtui.widgets.detail import DetailScreen, DetailTab
 from engine import DewError
@@ -17,6 +17,7 @@ from engine import DewError
 class UserGroupsPane(NamesPane):
     COLUMN = "Group"
     ADD_LABEL, REMOVE_LABEL = "Add to group", "Leave group"
+    BINDINGS = names_bindings("Add to group", "Leave group")
     PICK_TITLE = "Add to group"
     PICK_EXPLAIN = "The user gets the group's policies besides its own."
     NONE_TEXT = "In no group."
@@ -41,6 +42,7 @@ class UserGroupsPane(NamesPane):
 class UserPoliciesPane(NamesPane):
     COLUMN = "Policy (attached to the user)"
     ADD_LABEL, REMOVE_LABEL = "Attach", "Detach"
+    BINDINGS = names_bindings("Attach policy", "Detach policy")
     PICK_TITLE = "Attach policy"
     PICK_EXPLAIN = "System policies and this account's custom ones. Deny in any policy wins."
     NONE_TEXT = "No policy of its own (its groups' policies still apply)."
