@@ -105,3 +105,15 @@ async def test_the_palette_offers_why_was_that_refused(why_eng):
         await settle(pilot)
         offered = {title: action for title, action, _node, _help in palette_entries(app, app.screen)}
         assert offered["Why was that refused?"] == "why_refused"
+
+
+def test_why_is_asked_by_an_administrator_of_the_refused_users_account(eng):
+    from dewtui.iam.why import asking_engine
+    eng.iam.create_user("bob")
+    eng.iam.create_user("pat", domain="partner", admin=True)
+    eng.as_user("pat").iam.create_user("dan")
+    eng.iam.create_user("solo", domain="lonely")  # an account without an administrator
+    assert asking_engine(eng, "bob") is eng  # the operator's own account
+    assert asking_engine(eng, "dan").principal.name == "pat"
+    assert asking_engine(eng, "solo").principal.name == "solo"  # only it can ask (and may be refused)
+    assert asking_engine(eng, "dan").iam.simulate("dan", "kms:cmk:list").reason == "no permission"
