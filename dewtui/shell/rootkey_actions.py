@@ -40,29 +40,37 @@ class RootKeyActions:
 
     # --- passphrase -------------------------------------------------------------------
     def action_change_root_passphrase(self) -> None:
-        mode = "change" if self.app.engine.root_passphrase_set else "set"
-        self.app.push_screen(PassphraseDialog(mode), self._changed)
+        engine = self.app.engine
+        mode = "change" if engine.root_passphrase_set else "set"
 
-    def _changed(self, req: PassphraseRequest | None) -> None:
-        if req is None or req.new is None:
-            return
-        engine, new, current = self.app.engine, req.new, req.current
-        self.app.call_engine(lambda: engine.set_root_passphrase(new, current=current),
-                             success="Root key passphrase changed" if current else
-                             "Root key sealed under the passphrase", label="set root passphrase")
+        def change(req: PassphraseRequest) -> bool:
+            engine.set_root_passphrase(req.new, current=req.current)
+            return True
+
+        def changed(ok: bool | None) -> None:
+            if ok:
+                self.app.notify("Root key passphrase changed" if mode == "change" else
+                                "Root key sealed under the passphrase")
+
+        dialog = PassphraseDialog(mode).checked_by(change, label="set root passphrase")
+        self.app.push_screen(dialog, changed)
 
     def action_remove_root_passphrase(self) -> None:
-        if not self.app.engine.root_passphrase_set:
+        engine = self.app.engine
+        if not engine.root_passphrase_set:
             self.app.notify("The root key has no passphrase to remove.", severity="warning")
             return
-        self.app.push_screen(PassphraseDialog("remove"), self._removed)
 
-    def _removed(self, req: PassphraseRequest | None) -> None:
-        if req is None or req.current is None:
-            return
-        engine, current = self.app.engine, req.current
-        self.app.call_engine(lambda: engine.remove_root_passphrase(current),
-                             success="Root key passphrase removed", label="remove root passphrase")
+        def remove(req: PassphraseRequest) -> bool:
+            engine.remove_root_passphrase(req.current)
+            return True
+
+        def removed(ok: bool | None) -> None:
+            if ok:
+                self.app.notify("Root key passphrase removed")
+
+        self.app.push_screen(PassphraseDialog("remove").checked_by(remove, label="remove root passphrase"),
+                             removed)
 
     # --- rotation ---------------------------------------------------------------------
     def action_rotate_root_key(self) -> None:

@@ -76,9 +76,11 @@ def _new_passphrase(dialog: ModalScreen, errors: list[str]) -> str | None:
 
 
 class PassphraseDialog(FormDialog[PassphraseRequest]):
-    """`mode`: set (new twice), change (current, new twice) or remove (current)."""
+    """`mode`: set (new twice), change (current, new twice) or remove (current). Opened
+    `checked_by` the engine call, it stays open on a refusal and shows it by its field."""
 
     DEFAULT_CSS = ROOT_KEY_DIALOG_CSS
+    REFUSAL_FIELDS = {"DEW.0002": "current", "DEW.0006": "new"}
 
     def __init__(self, mode: str) -> None:
         super().__init__()

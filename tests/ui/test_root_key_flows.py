@@ -32,6 +32,10 @@ def kind(eng) -> str:
     return json.loads((eng.home / ROOT_KEY_FILE).read_text())["kind"]
 
 
+def refusal_of(screen) -> str:
+    return " ".join(str(n.render()) for n in screen.query(".refusal"))
+
+
 def errors_of(screen) -> str:
     return str(screen.query_one("#errors", Static).render())
 
@@ -93,12 +97,13 @@ async def test_set_then_change_the_passphrase(app, eng):
         assert kind(eng) != "plain" and "Root key sealed under the passphrase" in toasts(app)
         RootKeyActions(app).action_change_root_passphrase()
         await settle(pilot)
-        assert app.screen.mode == "change"
+        dialog = app.screen
+        assert dialog.mode == "change"
         await fill(pilot, {"current": "wrong", "new": "new words", "repeat": "new words"})
-        assert any(t.startswith("DEW.0002") for t in toasts(app))
-        RootKeyActions(app).action_change_root_passphrase()
-        await settle(pilot)
-        await fill(pilot, {"current": PASS, "new": "new words", "repeat": "new words"})
+        assert app.screen is dialog  # stays open: the refusal beside the current passphrase
+        assert "DEW.0002: wrong passphrase for the root key" in refusal_of(dialog)
+        assert dialog.query_one("#new", Input).value == "new words"
+        await fill(pilot, {"current": PASS})
         assert "Root key passphrase changed" in toasts(app)
     Engine.open(home=eng.home, rng=SeededRng(2), passphrase="new words").close()
 
@@ -258,3 +263,17 @@ async def test_rotation_pauses_the_scheduler_and_starts_it_again(eng, monkeypatc
         await settle(pilot)
         await fill(pilot, {"confirm-word": "rotate"})
         assert during == [None] and app.scheduler_bridge is not None
+
+
+async def test_a_non_administrator_is_refused_in_the_dialog(app, eng):
+    eng.iam.create_user("bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.act_as(eng.as_user("bob"))
+        await settle(pilot)
+        RootKeyActions(app).action_change_root_passphrase()
+        await settle(pilot)
+        dialog = app.screen
+        await fill(pilot, {"new": PASS, "repeat": PASS})
+        assert app.screen is dialog and errors_of(dialog).startswith("KMS.0306")
+    assert kind(eng) == "plain"
