@@ -249,11 +249,11 @@ def _upgrade(conn: Any) -> list[str]:
             if name not in have:
                 conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {ddl} NOT NULL DEFAULT {default}")
                 added.append(f"{table}.{name}")
-    for table in SQLModel.metadata.sorted_tables:
-        present = {ix["name"] for ix in insp.get_indexes(table.name)}
-        columns = {c["name"] for c in insp.get_columns(table.name)}
-        for index in table.indexes:  # (one on a column an older table lacks waits for it)
-            if index.name not in present and {c.name for c in index.columns} <= columns:
+    for model_table in SQLModel.metadata.sorted_tables:
+        present = {ix["name"] for ix in insp.get_indexes(model_table.name)}
+        stored = {c["name"] for c in insp.get_columns(model_table.name)}
+        for index in model_table.indexes:  # (one on a column an older table lacks waits for it)
+            if index.name not in present and {c.name for c in index.columns} <= stored:
                 index.create(conn)
                 added.append(str(index.name))
     return added

@@ -44,7 +44,7 @@ class _Plan:
 
     def __init__(self, model: type) -> None:
         table = model.__table__  # type: ignore[attr-defined]
-        self.mapper = inspect(model)
+        self.mapper: Any = inspect(model)
         self.names = [c.key for c in table.columns]
         pk = [c.name for c in table.primary_key.columns]
         cols = ", ".join(f'"{c.name}"' for c in table.columns)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import weakref
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -62,19 +63,31 @@ def chain_value(key: bytes, t: Any, prev: str) -> str:
     return hmac.new(key, trace_digest_input(t, prev), hashlib.sha256).hexdigest()
 
 
+@dataclass(slots=True)
 class TraceRow:
     """The values of one trace as written (the stored row has them too, plus its `seq`)."""
 
-    __slots__ = ("trace_id", "trace_name", "trace_type", "resource_type", "resource_id",
-                 "resource_name", "trace_rating", "code", "domain_id", "user", "source",
-                 "source_ip", "time", "request", "response", "message", "prev", "chain")
+    trace_id: str
+    trace_name: str
+    trace_type: str
+    resource_type: str
+    resource_id: str
+    resource_name: str
+    trace_rating: str
+    code: str
+    domain_id: str
+    user: str
+    source: str
+    source_ip: str
+    time: datetime
+    request: str
+    response: str
+    message: str
+    prev: str = ""
+    chain: str = ""
 
-    def __init__(self, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
 
-
-_COLUMNS = TraceRow.__slots__
+_COLUMNS = tuple(f.name for f in fields(TraceRow))
 _INSERT = (f"INSERT INTO audit_trace ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in _COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in _COLUMNS)})")
 _MOVE_HEAD = "UPDATE meta SET value = ? WHERE name = 'audit_head' AND value = ?"

@@ -102,7 +102,7 @@ def applying_policies(s: Session, p: Principal) -> list[tuple[str, Policy]]:
 
 
 _WATCHED = (Policy, PolicyAttachment, GroupMembership, GroupPolicyAttachment, UserGroup, User)
-_WATCHED_TABLES = frozenset(m.__table__.name for m in _WATCHED)  # type: ignore[attr-defined]
+_WATCHED_TABLES = frozenset(str(m.__tablename__) for m in _WATCHED)
 _BUMP = (f"UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(32)) "
          f"WHERE name = '{IAM_GENERATION}'")
 _READ = f"SELECT value FROM meta WHERE name = '{IAM_GENERATION}'"
