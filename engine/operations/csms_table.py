@@ -1,20 +1,19 @@
-"""The CSMS operations of the table: secrets, versions, stages, secret tags and events.
+"""The CSMS operations of the table: secrets, versions, stages, secret tags, events and the
+resource_instances and project-tags reads, with their encoders.
 
 Paths and fields follow the official SDK (huaweicloudsdkcsms v1): secrets are addressed by
-name, secret tags by the secret's id (resolved here to its name within the caller's own
-account, then the engine's audited call authorizes as usual). Lists the engine returns whole
-are paged here by the cloud's markers (a version id, an event name); the secrets list is
-paged in the database, its marker (the last secret name of the previous page) turned into
-the engine's offset.
+name, secret tags by the secret's id. Where the wire and the engine differ the entry's call
+is in `csms_calls`; lists the engine returns whole are paged here by the cloud's markers
+(a version id, an event name).
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from sqlmodel import select
-
-from engine.errors import DewError
 from engine.operations import wire
+from engine.operations.csms_calls import (MAX_PAGE, after_marker, bad, batch_secret_tags, create_event,
+                                          create_secret, list_secrets, notification_records, on_tagged_secret,
+                                          project_tags, resource_instances, update_event, update_secret)
 from engine.operations.model import BOOL, EPOCH, INT, LIST, OBJECT, OBJECTS, PATH, QUERY, Field, Operation
 
 S = "/v1/{project_id}/secrets"
@@ -25,8 +24,6 @@ LIMIT = Field("limit", INT, QUERY, arg="", help="page size (default 50)")
 MARKER = Field("marker", where=QUERY, arg="", help="where the page starts: next_marker of the previous page")
 EVENT_TYPES = ("SECRET_VERSION_CREATED", "SECRET_VERSION_EXPIRED", "SECRET_ROTATED", "SECRET_DELETED",
                "SECRET_ROTATED_FAILED")
-DEFAULT_PAGE = 50
-MAX_PAGE = 1000
 
 
 def op(name: str, method: str, path: str, engine: str, fields: tuple[Field, ...], encode: Any,
@@ -40,156 +37,6 @@ def empty(_result: Any, _args: Mapping[str, Any]) -> None:
     return None
 
 
-def bad(message: str) -> DewError:
-    return DewError("CSMS.0002", message, 400)
-
-
-def page_size(args: Mapping[str, Any]) -> int:
-    limit = args.get("limit")
-    if limit in (None, ""):
-        return DEFAULT_PAGE
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise bad(f"limit must be 1-{MAX_PAGE}, got {limit!r}")
-    return limit
-
-
-def after_marker(items: list, key: Any, args: Mapping[str, Any]) -> tuple[list, dict[str, Any]]:
-    """The page after the item whose key is `marker` (the cloud's markers name the last item
-    of the previous page); an unknown marker is refused."""
-    limit, marker = page_size(args), args.get("marker")
-    start = 0
-    if marker not in (None, ""):
-        keys = [key(i) for i in items]
-        if marker not in keys:
-            raise bad(f"marker {marker!r} names nothing in this list")
-        start = keys.index(marker) + 1
-    chunk = items[start:start + limit]
-    more = start + len(chunk) < len(items)
-    return chunk, wire.page_info(chunk, key(chunk[-1]) if more and chunk else None,
-                                 key(items[start - 1]) if start else None)
-
-
-def secret_name_of(eng: Any, secret_id: object) -> str:
-    """The name of the caller's account's secret with this id (the cloud's tag API addresses
-    secrets by id, the engine by name); CSMS.0106 when the account has none."""
-    from engine.models.csms import Secret
-    if not isinstance(secret_id, str) or not secret_id or len(secret_id) > 64:
-        raise bad("secret_id must be a secret's id")
-    with eng.context.db.session(write=False) as s:
-        name = s.exec(select(Secret.name).where(Secret.secret_id == secret_id,
-                                                Secret.domain_id == eng.principal.domain_id)).first()
-    if name is None:
-        raise DewError("CSMS.0106", f"secret {secret_id} does not exist", 400)
-    return name
-
-
-# --- calls where the wire and the engine differ ----------------------------------------
-def create_secret(eng: Any, a: Mapping[str, Any]) -> Any:
-    kwargs = {k: a[k] for k in ("name", "secret_string", "secret_binary", "kms_key_id", "description",
-                                "secret_type") if a.get(k) is not None}
-    if a.get("event_subscriptions") is not None:
-        kwargs["event_subscriptions"] = a["event_subscriptions"]
-    if a.get("enterprise_project_id") is not None:
-        kwargs["enterprise_project_id"] = wire.engine_project(a["enterprise_project_id"])
-    if a.get("auto_rotation") is not None or a.get("rotation_period") is not None:
-        rotation: dict[str, Any] = {"enabled": a.get("auto_rotation") is True}
-        if a.get("rotation_period") is not None:
-            rotation["rotation_period"] = a["rotation_period"]
-        kwargs["rotation"] = rotation
-    return eng.csms.create_secret(**kwargs)
-
-
-def update_secret(eng: Any, a: Mapping[str, Any]) -> Any:
-    """Metadata through update_secret, rotation (auto_rotation, rotation_period) through
-    configure_rotation; a period alone keeps rotation on or off as it is."""
-    name = a.get("secret_name")
-    changes = {k: a[k] for k in ("kms_key_id", "description", "event_subscriptions") if a.get(k) is not None}
-    rotating = a.get("auto_rotation") is not None or a.get("rotation_period") is not None
-    result = None
-    if changes or not rotating:
-        result = eng.csms.update_secret(name, **changes)
-    if rotating:
-        enabled = a.get("auto_rotation")
-        if enabled is None:
-            enabled = eng.csms.show_secret(name).auto_rotation
-        result = eng.csms.configure_rotation(name, rotation_period=a.get("rotation_period"), enabled=enabled)
-    return result
-
-
-def list_secrets(eng: Any, a: Mapping[str, Any]) -> Any:
-    """A page of secrets after the one the marker names (the cloud's marker is the last
-    secret name of the previous page; the engine pages newest first by offset)."""
-    marker = a.get("marker")
-    offset = 0 if marker in (None, "") else position_after(eng, marker)
-    return eng.csms.list_secrets(event_name=a.get("event_name") or None, limit=page_size(a), offset=offset)
-
-
-def position_after(eng: Any, marker: object) -> int:
-    """How many of the caller's secrets come up to and including `marker` in the engine's
-    order (newest first, then by name); an unknown marker is refused."""
-    from sqlalchemy import and_, func, or_
-
-    from engine.models.csms import Secret
-    if not isinstance(marker, str) or len(marker) > 64:
-        raise bad("marker must name a secret")
-    domain = eng.principal.domain_id
-    with eng.context.db.session(write=False) as s:
-        row = s.exec(select(Secret.create_time, Secret.name).where(Secret.domain_id == domain,
-                                                                   Secret.name == marker)).first()
-        if row is None:
-            raise bad(f"marker {marker!r} names no secret")
-        created, name = row
-        before = s.exec(select(func.count()).select_from(Secret).where(
-            Secret.domain_id == domain,
-            or_(Secret.create_time > created, and_(Secret.create_time == created, Secret.name <= name)))).one()
-    return int(before)
-
-
-def on_tagged_secret(method: str) -> Any:
-    def run(eng: Any, a: Mapping[str, Any]) -> Any:
-        name = secret_name_of(eng, a.get("secret_id"))
-        fn = getattr(eng.csms, method)
-        if method == "create_secret_tag":
-            tag = a.get("tag")
-            if not isinstance(tag, Mapping):
-                raise bad('tag must be an object {"key": ..., "value": ...}')
-            return fn(name, tag.get("key"), tag.get("value") or "")
-        if method == "delete_secret_tag":
-            return fn(name, a.get("key"))
-        return fn(name)
-    return run
-
-
-def batch_secret_tags(eng: Any, a: Mapping[str, Any]) -> Any:
-    """The cloud's batch tag call, as one engine call per tag (each audited)."""
-    name = secret_name_of(eng, a.get("secret_id"))
-    action, tags = a.get("action"), a.get("tags")
-    if action not in ("create", "delete"):
-        raise bad(f"action must be create or delete, got {action!r}")
-    if not isinstance(tags, list) or not tags or not all(isinstance(t, Mapping) for t in tags):
-        raise bad('tags must be a non-empty list of {"key": ..., "value": ...}')
-    for t in tags:
-        if action == "create":
-            eng.csms.create_secret_tag(name, t.get("key"), t.get("value") or "")
-        else:
-            eng.csms.delete_secret_tag(name, t.get("key"))
-    return None
-
-
-def create_event(eng: Any, a: Mapping[str, Any]) -> Any:
-    return eng.events.create_secret_event(a.get("name"), a.get("event_types"), state=a.get("state") or "ENABLED",
-                                          notification=a.get("notification"))
-
-
-def update_event(eng: Any, a: Mapping[str, Any]) -> Any:
-    return eng.events.update_secret_event(a.get("event_name"), event_types=a.get("event_types"),
-                                          state=a.get("state"), notification=a.get("notification"))
-
-
-def notification_records(eng: Any, a: Mapping[str, Any]) -> Any:
-    return eng.events.list_notification_records(limit=MAX_PAGE)
-
-
 # --- encoders ---------------------------------------------------------------------------
 def enc_secret(s: Any, _a: Mapping[str, Any]) -> dict:
     return {"secret": wire.secret(s)}
@@ -200,6 +47,21 @@ def enc_secrets(r: Any, _a: Mapping[str, Any]) -> dict:
     info = wire.page_info(list(r.secrets), r.secrets[-1].name if more and r.secrets else None,
                           r.secrets[0].name if r.offset and r.secrets else None)
     return {"secrets": [wire.secret(s) for s in r.secrets], "page_info": info}
+
+
+def enc_instances(secrets: list, a: Mapping[str, Any]) -> dict:
+    if a.get("action") == "count":
+        return {"total_count": len(secrets)}
+    limit, offset = a.get("limit"), a.get("offset")
+    limit = 10 if limit in (None, "") else limit
+    offset = 0 if offset in (None, "") else offset
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise bad(f"limit must be 1-{MAX_PAGE}, got {limit!r}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise bad(f"offset must be 0 or more, got {offset!r}")
+    return {"resources": [{"resource_id": s.id, "resource_detail": wire.secret(s), "resource_name": s.name,
+                           "tags": wire.tags(s.tags), "sys_tags": []} for s in secrets[offset:offset + limit]],
+            "total_count": len(secrets)}
 
 
 def enc_versions(versions: list, a: Mapping[str, Any]) -> dict:
@@ -322,6 +184,18 @@ OPERATIONS: tuple[Operation, ...] = (
     op("list-secret-tags", "GET", C + "/{secret_id}/tags", "csms.list_secret_tags", (SECRET_ID,),
        lambda t, a: {"tags": wire.tags(t), "sys_tags": []}, "csms:secret:listTags", "listSecretTags",
        "list_secret_tags", "List a secret's tags.", call=on_tagged_secret("list_secret_tags")),
+    op("list-resource-instances", "POST", C + "/resource_instances/action", "csms.list_secrets",
+       (Field("action", required=True, choices=("filter", "count"), help="list the secrets, or count them"),
+        Field("limit", INT, help="page size, 1-1000 (default 10)"), Field("offset", INT, help="where the page starts"),
+        Field("tags", OBJECTS, help='[{"key": ..., "values": [...]}]: every key, any of its values'),
+        Field("matches", OBJECTS, help='[{"key": "resource_name", "value": ...}]: name contains'),
+        Field("sequence", arg="")),
+       enc_instances, "csms:secret:list", "listSecrets", "list_resource_instances",
+       "Find secrets by tags and name.", call=resource_instances),
+    op("list-project-secrets-tags", "GET", C + "/tags", "csms.list_secrets", (),
+       lambda values, a: {"tags": [{"key": k, "values": sorted(v)} for k, v in sorted(values.items())]},
+       "csms:secret:list", "listSecrets", "list_project_secrets_tags",
+       "Every tag key on the account's secrets, with its values.", call=project_tags),
     op("create-secret-event", "POST", C + "/events", "events.create_secret_event",
        (Field("name", required=True, help="the event's name"),
         Field("event_types", LIST, required=True, choices=EVENT_TYPES, help="what triggers it (1-12)"),

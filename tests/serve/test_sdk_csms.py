@@ -180,3 +180,29 @@ def test_events_and_notification_records(sdk):
     c.delete_secret_event(DeleteSecretEventRequest(event_name="e2"))
     gone = refused(lambda: c.show_secret_event(ShowSecretEventRequest(event_name="e2")))
     assert gone.error_code == "CSMS.0005"
+
+
+def test_find_secrets_by_tags_and_list_the_accounts_tags(sdk):
+    from huaweicloudsdkcsms.v1 import (ListProjectSecretsTagsRequest, ListResourceInstancesRequest,
+                                       ListResourceInstancesRequestBody, Tag, TagItem as Match)
+    c = sdk.csms()
+    for name, env in (("web-a", "prod"), ("web-b", "test"), ("db", "prod"), ("plain", None)):
+        sid = create(c, name, secret_string="v").id
+        if env:
+            c.create_secret_tag(CreateSecretTagRequest(secret_id=sid, body=CreateSecretTagRequestBody(
+                tag=TagItem(key="env", value=env))))
+
+    def find(action="filter", **kw):
+        return c.list_resource_instances(ListResourceInstancesRequest(
+            resource_instances="resource_instances", body=ListResourceInstancesRequestBody(action=action, **kw)))
+    prod = find(tags=[Tag(key="env", values=["prod"])])
+    assert sorted(r.resource_name for r in prod.resources) == ["db", "web-a"] and prod.total_count == 2
+    assert all(r.resource_detail.id == r.resource_id for r in prod.resources)
+    either = find(tags=[Tag(key="env", values=["prod", "test"])], matches=[Match(key="resource_name", value="web")])
+    assert sorted(r.resource_name for r in either.resources) == ["web-a", "web-b"]
+    assert find(action="count", tags=[Tag(key="env", values=[])]).total_count == 3
+    page = find(limit="1", offset="3")
+    assert (len(page.resources), page.total_count) == (1, 4)
+    assert refused(lambda: find(action="sum")).error_code == "CSMS.0002"
+    tags = c.list_project_secrets_tags(ListProjectSecretsTagsRequest()).tags
+    assert [(t.key, t.values) for t in tags] == [("env", ["prod", "test"])]
