@@ -170,8 +170,13 @@ class PoliciesPane(ListPane):
         from dewtui.iam.policy_dialogs import PolicyEditorDialog
 
         def save(req: PolicyRequest, saved, refused) -> None:
+            def failed(err) -> None:
+                from dewtui.iam.why import remember_refusal
+                remember_refusal(self.app, err)  # shown in the dialog, and w explains it once closed
+                refused(err)
+
             self.call_engine(lambda: self.engine.iam.create_policy(req.name, req.text), label="create policy",
-                             quiet=True, success=f"Policy {req.name} created", done=saved, failed=refused,
+                             quiet=True, success=f"Policy {req.name} created", done=saved, failed=failed,
                              owner=self.app.screen)
 
         def after(req: PolicyRequest | None) -> None:

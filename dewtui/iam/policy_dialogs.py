@@ -6,7 +6,8 @@ as templates. The engine is the one validator: Save hands the name and the text 
 `save` function the policies tab gives (which calls `iam.create_policy`); on a refusal the
 dialog stays open, keeps the text, and shows the code and the message — which names the
 bad field ("statement 0: Effect must be Allow or Deny"). Enter in the name field saves, as
-does ctrl+s anywhere; enter in the editor is a new line; esc cancels.
+does ctrl+s anywhere; enter in the editor is a new line (tab moves on: indent with spaces);
+esc cancels, asking first when something was typed.
 """
 from __future__ import annotations
 
@@ -71,8 +72,7 @@ class PolicyEditorDialog(FormDialog[PolicyRequest]):
                 yield Input(placeholder="1-128 characters", id="policy-name")
                 yield Label("Template", classes="head-label")
                 yield Select(templates, prompt="guide example…", id="policy-template")
-            yield TextArea(EMPTY_POLICY, language="json", show_line_numbers=True, tab_behavior="indent",
-                           id="policy-text")
+            yield TextArea(EMPTY_POLICY, language="json", show_line_numbers=True, id="policy-text")
             yield Static("", id="errors", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="ok")
@@ -100,6 +100,18 @@ class PolicyEditorDialog(FormDialog[PolicyRequest]):
         self.saving = True
         self.query_one("#errors", Static).update("[dim]saving…[/]")
         self.save(request, self._saved, self._refused)
+
+    def action_cancel(self) -> None:
+        """esc: close, after asking when something was typed (the text would be lost)."""
+        typed = self.query_one("#policy-name", Input).value.strip() or \
+            self.query_one("#policy-text", TextArea).text != EMPTY_POLICY
+        if not typed:
+            self.dismiss(None)
+            return
+        from dewtui.widgets.confirm import ConfirmDialog
+        self.app.push_screen(ConfirmDialog("Discard this policy?", "The name and the document typed here "
+                                           "are lost.", ok="Discard"),
+                             lambda yes: yes and self.dismiss(None))
 
     def _saved(self, _policy) -> None:
         self.saving = False

@@ -321,3 +321,28 @@ async def test_simulator_refused_for_the_acting_user_says_so_in_place(iam_eng):
         assert "IAM.0403" in str(form.query_one("#sim-answer").render())
         with pytest.raises(DewError):
             iam_eng.as_user("carol").iam.simulate("carol", "kms:cmk:list")
+
+
+async def test_esc_closes_the_empty_policy_editor_and_asks_before_losing_text(iam_eng):
+    app = make_app(iam_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_iam(pilot, "policies")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, IamScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press(*"draft")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#policy-name", Input).value == "draft"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, IamScreen)
+        assert "draft" not in [p.name for p in iam_eng.iam.list_policies()]

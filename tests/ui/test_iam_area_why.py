@@ -117,3 +117,36 @@ def test_why_is_asked_by_an_administrator_of_the_refused_users_account(eng):
     assert asking_engine(eng, "dan").principal.name == "pat"
     assert asking_engine(eng, "solo").principal.name == "solo"  # only it can ask (and may be refused)
     assert asking_engine(eng, "dan").iam.simulate("dan", "kms:cmk:list").reason == "no permission"
+
+
+async def test_a_policy_refused_in_the_editor_is_explained_once_it_is_closed(why_eng):
+    from textual.widgets import TextArea
+
+    from dewtui.iam.policy_dialogs import PolicyEditorDialog
+    app = make_app(why_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.act_as(why_eng.as_user("carol"))
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        app.screen.action_show_tab("policies")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PolicyEditorDialog)
+        await pilot.press(*"mine")
+        dialog.query_one("#policy-text", TextArea).text = '{"Statement": [{"Effect": "Allow", "Action": ["kms:cmk:list"]}]}'
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "IAM.0403" in str(dialog.query_one("#errors").render())
+        await pilot.press("escape")  # something was typed: asks first
+        await settle(pilot)
+        await pilot.press("y", "w")
+        await settle(pilot)
+        form = app.screen.query_one(SimulatorForm)
+        assert form.query_one("#sim-action", Input).value == "iam:policies:create"
+        assert form.answer == (False, "no permission")
+        assert "mine" not in [p.name for p in why_eng.iam.list_policies()]
