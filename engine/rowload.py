@@ -40,16 +40,17 @@ def _bytes(v: Any) -> Any:
 
 
 class _Plan:
-    """One model's SELECT by primary key and the conversion of each column it reads."""
+    """One model's SELECT by primary key (or by other columns: `select_where`) and the
+    conversion of each column it reads."""
 
     def __init__(self, model: type) -> None:
         table = model.__table__  # type: ignore[attr-defined]
         self.mapper: Any = inspect(model)
         self.names = [c.key for c in table.columns]
-        pk = [c.name for c in table.primary_key.columns]
-        cols = ", ".join(f'"{c.name}"' for c in table.columns)
-        where = " AND ".join(f'"{n}" = ?' for n in pk)
-        self.sql = f"SELECT {cols} FROM {table.name} WHERE {where}"
+        self.pk = [c.name for c in table.primary_key.columns]
+        self._select = f"SELECT {', '.join(_quoted(c.name) for c in table.columns)} FROM {table.name}"
+        self.sql = self.select_where(tuple(self.pk))
+        self._where: dict[tuple[str, ...], str] = {}
         self.convert: list[tuple[int, Callable[[Any], Any]]] = []
         for i, c in enumerate(table.columns):
             if isinstance(c.type, UTCDateTime):
@@ -58,6 +59,20 @@ class _Plan:
                 self.convert.append((i, _bool))
             elif _python_type(c.type) is bytes:
                 self.convert.append((i, _bytes))
+
+
+    def select_where(self, columns: tuple[str, ...]) -> str:
+        return f"{self._select} WHERE {' AND '.join(_quoted(n) + ' = ?' for n in columns)}"
+
+    def where(self, columns: tuple[str, ...]) -> str:
+        sql = self._where.get(columns)
+        if sql is None:
+            sql = self._where[columns] = self.select_where(columns)
+        return sql
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
 
 
 def _python_type(t: Any) -> type | None:
@@ -79,27 +94,54 @@ class _LoadContext:
         self.session = session
 
 
-def get(s: SASession, model: type[M], pk: Any) -> M | None:
-    """The `model` row with primary key `pk` (a value, or a tuple for a composite key), or None."""
+def _plan(model: type) -> _Plan:
     plan = _PLANS.get(model)
     if plan is None:
         plan = _PLANS[model] = _Plan(model)
+    return plan
+
+
+def _loaded(s: SASession, plan: _Plan, row: Any) -> Any:
+    """The session's object for a fetched row: the one it holds for that key, else a new
+    persistent one, its `load` events run (the row MAC check) before it is used."""
+    values = list(row)
+    for i, fn in plan.convert:
+        values[i] = fn(values[i])
+    named = dict(zip(plan.names, values))
+    held = s.identity_map.get(plan.mapper.identity_key_from_primary_key([named[n] for n in plan.pk]))
+    if held is not None:
+        return held
+    obj = plan.mapper.class_manager.new_instance()
+    state = instance_state(obj)
+    state.dict.update(named)
+    make_transient_to_detached(obj)
+    state.manager.dispatch.load(state, _LoadContext(s))  # the row MAC check, before it is used
+    s.add(obj)
+    return obj
+
+
+def get(s: SASession, model: type[M], pk: Any) -> M | None:
+    """The `model` row with primary key `pk` (a value, or a tuple for a composite key), or None."""
+    plan = _plan(model)
     ident = pk if isinstance(pk, tuple) else (pk,)
     held = s.identity_map.get(plan.mapper.identity_key_from_primary_key(list(ident)))
     if held is not None:
         return held  # type: ignore[no-any-return]
     if s.autoflush:
         s.flush()  # as a query would: a row this transaction added or changed is found as it is now
-    row = run(s, plan.sql, ident).fetchone()  # type: ignore[arg-type]
-    if row is None:
-        return None
-    values = list(row)
-    for i, fn in plan.convert:
-        values[i] = fn(values[i])
-    obj = plan.mapper.class_manager.new_instance()
-    state = instance_state(obj)
-    state.dict.update(zip(plan.names, values))
-    make_transient_to_detached(obj)
-    state.manager.dispatch.load(state, _LoadContext(s))  # the row MAC check, before it is used
-    s.add(obj)
-    return obj  # type: ignore[no-any-return]
+    row = run(s, plan.sql, ident).fetchone()
+    return None if row is None else _loaded(s, plan, row)  # type: ignore[no-any-return]
+
+
+def where(s: SASession, model: type[M], *, for_update: bool = False, **equal: Any) -> list[M]:
+    """The `model` rows whose columns equal the given values (in no particular order);
+    `for_update`: locked until the transaction ends (PostgreSQL; SQLite's write transaction
+    already holds the whole database)."""
+    plan = _plan(model)
+    if s.autoflush:
+        s.flush()
+    sql = plan.where(tuple(equal))
+    if for_update and s.get_bind().dialect.name != "sqlite":
+        sql += " FOR UPDATE"
+    cur = run(s, sql, tuple(equal.values()))
+    return [_loaded(s, plan, row) for row in cur.fetchall()]

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from engine import rowload
 from engine.csms.results import Secret as SecretResult, Tag, VersionMetadata
 from engine.csms.rules import NO_SECRET, NOT_FOUND, PENDING, PENDING_DELETE, bad, check_name
 from engine.csms.stages import stages_by_version
@@ -25,8 +26,8 @@ def load_secret(s: Session, domain_id: str, name: object, db: Any = None) -> Sec
     """The secret row or CSMS.0106; with `db`, locked for update (writes on one secret queue
     up behind each other on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises them)."""
     check_name(name)
-    stmt = select(Secret).where(Secret.domain_id == domain_id, Secret.name == name)
-    row = s.exec(db.for_update(stmt) if db is not None else stmt).first()
+    found = rowload.where(s, Secret, for_update=db is not None, domain_id=domain_id, name=name)
+    row = found[0] if found else None
     if row is None:
         raise bad(f"secret {name} does not exist", NO_SECRET)
     return row

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from engine import rowload
 from engine.csms.rules import (BUILTIN_STAGE, BUILTIN_STAGES, NOT_FOUND, STAGE_QUOTA, SYSCURRENT,
                                SYSPREVIOUS, bad, check_stage_name)
 from engine.models.csms import Secret, SecretStage, SecretVersion
@@ -61,7 +62,7 @@ def count_stages(s: Session, secret_id: str) -> int:
 def stages_by_version(s: Session, secret_id: str) -> dict[str, tuple[str, ...]]:
     """version id -> its stages (sorted; built-in stages first)."""
     out: dict[str, list[str]] = {}
-    for st in s.exec(select(SecretStage).where(SecretStage.secret_id == secret_id)).all():
+    for st in rowload.where(s, SecretStage, secret_id=secret_id):
         out.setdefault(st.version_id, []).append(st.stage_name)
     return {v: tuple(sorted(names, key=lambda n: (n not in BUILTIN_STAGES, n))) for v, names in out.items()}
 

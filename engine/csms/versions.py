@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlmodel import Session, col, select
 
+from engine import rowload
 from engine.codec import canonical
 from engine.csms.rules import (KEY_UNUSABLE, NOT_FOUND, SYSCURRENT, VERSION_QUOTA, bad,
                                check_version_id)
@@ -136,11 +137,11 @@ def enforce_version_cap(s: Session, secret: Secret, cap: int, keep: str) -> None
 def load_version(s: Session, secret: Secret, version_id: str) -> SecretVersion:
     """A version by id, or `latest` (the SYSCURRENT one); CSMS.0005 when missing."""
     if version_id == "latest":
-        st = s.get(SecretStage, (secret.secret_id, SYSCURRENT))
+        st = rowload.get(s, SecretStage, (secret.secret_id, SYSCURRENT))
         if st is None:
             raise bad(f"secret {secret.name} has no SYSCURRENT version", NOT_FOUND)
         version_id = st.version_id
-    row = s.get(SecretVersion, (secret.secret_id, check_version_id(version_id)))
+    row = rowload.get(s, SecretVersion, (secret.secret_id, check_version_id(version_id)))
     if row is None:
         raise bad(f"secret {secret.name} has no version {version_id}", NOT_FOUND)
     return row

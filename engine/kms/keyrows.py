@@ -36,7 +36,7 @@ def find_by_alias(s: Session, domain_id: str, alias: str) -> Cmk | None:
 
 
 def key_tags(s: Session, key_id: str) -> tuple[Tag, ...]:
-    rows = s.exec(select(KeyTag).where(KeyTag.key_id == key_id).order_by(KeyTag.tag_key)).all()
+    rows = sorted(rowload.where(s, KeyTag, key_id=key_id), key=lambda r: r.tag_key)
     return tuple(Tag(r.tag_key, r.tag_value) for r in rows)
 
 
