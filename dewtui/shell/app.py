@@ -11,12 +11,17 @@ what they show as the new user.
 Areas live in `dewtui.shell.areas` (one line each), the engine road in
 `dewtui.shell.bridge`. `DewApp(engine=...)` lets tests pass their own Engine;
 `run_tui(home)` opens the real one.
+
+Keys are handed out one at a time: the next waits until the previous one was handled and
+the top screen has its focus (a dialog says when), so a burst such as `a k 2 tab v 2 enter`
+lands in the dialog's fields in order instead of in the screen below.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -84,6 +89,9 @@ class DewApp(EngineBridge, App):
     def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False,
                  offer_passphrase: bool = False) -> None:
         super().__init__()
+        self.held_keys: list[events.Key] = []  # typed while the previous key was handled
+        self.key_in_flight: events.Key | None = None  # handed to a widget, not handled yet
+        self._key_timer = None
         self.offer_passphrase = offer_passphrase  # first start: offer to seal the root key (opt-in)
         self.root_engine = engine  # the engine the app was opened with (the local administrator)
         self.engine = engine
@@ -177,6 +185,79 @@ class DewApp(EngineBridge, App):
     def on_scheduler_bridge_pass_done(self, message: SchedulerBridge.PassDone) -> None:
         if not self.engine.sealed:
             self._tell_visible(self.DueWorkDone(message.report))
+
+    # --- keys typed ahead --------------------------------------------------------------
+    # Textual hands a key to the focused widget's own queue and goes on with the next key at
+    # once; the key's binding (e.g. `a`: open a dialog) runs only when it has bubbled back to
+    # the app. Keys typed in a burst would overtake it and land in the screen below, or in no
+    # field while the dialog opens. So the app hands out one key at a time: the next waits
+    # until the previous one has been handled (stopped by a widget, or back at the app) and
+    # the top screen has its focus (`ready_for_keys`, set by dialogs once focused).
+    KEY_WAIT_LIMIT = 0.5  # seconds: a key never waits longer than this for the previous one
+
+    def _key_busy(self) -> bool:
+        return self.key_in_flight is not None or not getattr(self.screen, "ready_for_keys", True)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.held_keys or self._key_busy():
+                self.held_keys.append(event)
+                return
+            await self._deliver_key(event)
+            return
+        await super().on_event(event)
+        if event is self.key_in_flight:  # bubbled back to the app: its bindings ran
+            self._key_done(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        focused_before = self.focused or self.screen
+        await super().on_event(event)  # priority bindings here, else to the focused widget
+        if event.is_forwarded:
+            self.key_in_flight = event
+            self._key_timer = self.set_timer(self.KEY_WAIT_LIMIT, lambda: self._key_done(event))
+            self._follow_key(event, focused_before)
+
+    def _follow_key(self, event: events.Key, node) -> None:
+        """After `node` handled the key: done if it stopped there, else follow it upwards."""
+        def handled() -> None:
+            parent = node._parent
+            if event._stop_propagation or not event.bubble or parent is None or not node.is_attached:
+                self.call_later(self._key_done, event)
+            elif parent is not self:
+                self._follow_key(event, parent)
+            # else: the screen bubbled it to the app, whose on_event finishes it
+        node.call_later(handled)
+
+    def _key_done(self, event: events.Key) -> None:
+        """The key is handled; what it set off (an Input's Submitted bubbling up, a focus change)
+        is still queued along the focused widget's ancestors: pass through each of their queues
+        in turn, up to the screen and then the app's own, and go on from there."""
+        if event is not self.key_in_flight:
+            return
+        if self._key_timer is not None:
+            self._key_timer.stop()
+            self._key_timer = None
+        def go_on() -> None:
+            if self.key_in_flight is event:
+                self.key_in_flight = None
+                self.release_keys_later()
+
+        def through(node) -> None:
+            if node is None or node is self or not node.is_attached:
+                self.call_later(go_on)
+            else:
+                node.call_later(through, node._parent)
+
+        through(self.focused or self.screen)
+
+    def release_keys_later(self) -> None:
+        self.call_later(self.release_keys)
+
+    async def release_keys(self) -> None:
+        """Hand the held keys out in order, each once the previous one is handled (this runs
+        on the app's own queue)."""
+        while self.held_keys and not self._key_busy():
+            await self._deliver_key(self.held_keys.pop(0))
 
     # --- actions -----------------------------------------------------------------------
     def action_act_as(self) -> None:

@@ -68,6 +68,7 @@ class FormDialog(ModalScreen[R | None], Generic[R]):
     _perform_label = "engine call"
     _busy = False
     _pristine: tuple | None = None
+    ready_for_keys = False  # the app holds typed keys until the dialog has its initial focus
 
     def request(self) -> R | None:  # pragma: no cover - overridden
         """The request the fields make, or None after showing what is wrong."""
@@ -144,6 +145,15 @@ class FormDialog(ModalScreen[R | None], Generic[R]):
     # --- cancelling ---------------------------------------------------------------------
     def on_mount(self) -> None:
         self.call_after_refresh(self.mark_pristine)
+        # a subclass's on_mount (run before this one) asked for its field's focus through the
+        # app's queue: this runs after it there, then hands over the keys typed meanwhile
+        self.app.call_later(self._ready_for_keys)
+
+    async def _ready_for_keys(self) -> None:
+        self.ready_for_keys = True
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            await release()
 
     def typed_values(self) -> tuple:
         """What was typed: every text field's content (choices and ticks do not count)."""
