@@ -16,6 +16,7 @@ from dewtui.widgets.form import FormDialog
 from dewtui.widgets.whole_number import WholeNumberInput
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 1096, 7
+TICK_FIRST = "tick “I understand the impact of deleting keys” first"
 
 
 def risk_text(risk) -> str:
@@ -36,9 +37,8 @@ def risk_text(risk) -> str:
 
 
 class DeleteKeysDialog(FormDialog[ScheduleDeletionRequest]):
-    """The pending days, once "I understand…" is ticked; enter in the days field does not submit."""
-
-    SUBMIT_ON_ENTER = False
+    """The pending days, once "I understand…" is ticked. Enter in the days field submits like
+    every form; before the box is ticked it says so and moves to the box (nothing closes)."""
 
     def __init__(self, keys: tuple[KeyRef, ...], risk=None) -> None:
         super().__init__()
@@ -80,6 +80,10 @@ class DeleteKeysDialog(FormDialog[ScheduleDeletionRequest]):
 
     def request(self) -> ScheduleDeletionRequest | None:
         days = self._days()
-        if days is None or not self.query_one("#understand", Checkbox).value:
+        if days is None:
+            return None
+        if not self.query_one("#understand", Checkbox).value:
+            self.notify(TICK_FIRST, severity="warning", timeout=4)
+            self.query_one("#understand", Checkbox).focus()
             return None
         return ScheduleDeletionRequest(self.keys, days)

@@ -4,6 +4,7 @@ creating an RSA_4096 key shows progress while the material is generated."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from textual.widgets import Checkbox, Input, Select
 
@@ -112,3 +113,27 @@ async def test_import_step_1_refusal_stays_beside_the_alias(app, eng, tmp_path, 
         await settle(pilot)
         assert isinstance(app.screen, WrappingDialog)
         assert sorted(k.key_alias for k in eng.kms.list_keys().keys) == ["byok", "byok-2"]
+
+
+async def test_enter_in_the_pending_days_submits_once_the_box_is_ticked(app, eng):
+    key = eng.kms.create_key("doomed")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        days = dialog.query_one("#days", Input)
+        days.value = ""
+        days.focus()
+        await pilot.press(*"30", "enter")
+        await settle(pilot)
+        assert app.screen is dialog  # not ticked yet: said, and the box focused
+        assert any("tick “I understand the impact of deleting keys” first" in t for t in toasts(app))
+        assert dialog.focused is dialog.query_one("#understand")
+        assert eng.kms.describe_key(key.key_id).key_state.value == "2"
+        dialog.query_one("#understand", Checkbox).value = True
+        days.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        got = eng.kms.describe_key(key.key_id)
+        assert got.key_state.value == "4" and got.scheduled_deletion_date == eng.now() + timedelta(days=30)
