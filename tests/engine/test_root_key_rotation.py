@@ -143,9 +143,12 @@ def test_rotation_writes_one_trace_and_the_trail_verifies_under_the_new_key(eng)
     assert check.ok and check.checked >= result.traces
 
 
-def test_imported_material_digest_survives_rotation(eng):
+def test_imported_material_digest_survives_rotation_and_reopening(eng, home, clock):
     w = build_world(eng)
     eng.rotate_root_key()
+    eng.rotate_root_key()
+    eng.close()
+    eng = Engine.open(home=home, clock=clock, rng=SeededRng(4))  # the carried digest key from meta
     eng.kms.delete_imported_key_material(w.imported)
     params = eng.kms.get_parameters_for_import(w.imported)
     refused(MATERIAL_DIFFERS, eng.kms.import_key_material, w.imported,
@@ -153,6 +156,7 @@ def test_imported_material_digest_survives_rotation(eng):
     params = eng.kms.get_parameters_for_import(w.imported)
     eng.kms.import_key_material(w.imported, params.import_token, oaep_wrap(params.public_key, MATERIAL))
     assert eng.kms.describe_key(w.imported).key_state.value == "2"  # enabled again
+    eng.close()
 
 
 def test_an_import_token_issued_before_rotation_is_refused_after(eng):
