@@ -1,8 +1,9 @@
 """Confirm deleting the imported material of an external symmetric key (guide 2.1.3.3).
 
 The key goes to Pending import and cannot be used until the SAME material is imported again;
-its ciphertexts cannot be decrypted meanwhile. OK stays disabled until "I understand…" is
-ticked. Returns True to delete.
+its ciphertexts cannot be decrypted meanwhile. OK stays reachable (a disabled button is
+skipped by tab): until "I understand…" is ticked a note beside the buttons says so and OK
+only repeats it, moving to the box. Returns True to delete.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dewtui.widgets.form import FormDialog
 from engine import KeyState
 from engine.catalog import SPECS
 
+TICK_FIRST = "tick the confirmation first"
 UNDERSTAND = "I understand that data encrypted with this key cannot be decrypted until the same material is imported again"
 
 
@@ -45,11 +47,18 @@ class DeleteMaterialDialog(FormDialog[bool]):
                         "import the same key material (a different one is refused).", classes="explain")
             yield Checkbox(UNDERSTAND, id="understand")
             with Horizontal(classes="buttons"):
-                yield Button("Delete material", variant="error", id="ok", disabled=True)
+                yield Button("Delete material", variant="error", id="ok")
                 yield Button("Cancel", id="cancel")
+                yield Label(TICK_FIRST, id="ok-why", classes="note")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self.query_one("#ok", Button).disabled = not event.value
+        why = self.query_one("#ok-why", Label)
+        why.remove_class("refused")
+        why.update("" if event.value else TICK_FIRST)
 
     def request(self) -> bool | None:
-        return True if self.query_one("#understand", Checkbox).value else None
+        if self.query_one("#understand", Checkbox).value:
+            return True
+        self.query_one("#ok-why", Label).add_class("refused")
+        self.query_one("#understand", Checkbox).focus()
+        return None
