@@ -77,3 +77,28 @@ def test_more_filters_dialog(snap_compare, keys_and_users_eng, size):
 
 def test_encrypt_file_dialog(snap_compare, keys_and_users_eng, size):
     assert _snap(snap_compare, keys_and_users_eng, size, "c", *"~/report.csv")
+
+
+def _open(alias: str, tab: str):
+    async def go(pilot):
+        keys_cursor_to(pilot, alias)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.action_show_tab(tab)
+    return go
+
+
+def test_key_detail_refused_to_bob(snap_compare, keys_and_users_eng, size):
+    assert _snap(snap_compare, keys_and_users_eng, size, _open("app/orders", "details"), _as_bob)
+
+
+def test_online_tool_mac(snap_compare, keys_and_users_eng, size):
+    async def message(pilot):
+        pilot.app.screen.query_one("#tool-input").text = "payload"
+    assert _snap(snap_compare, keys_and_users_eng, size, _open("webhook-mac", "online-tool"), message)
+
+
+def test_tag_dialog_suggests(snap_compare, keys_and_users_eng, size):
+    async def add(pilot):
+        pilot.app.screen.query_one("KeyTagsPane").action_add()
+    assert _snap(snap_compare, keys_and_users_eng, size, _open("ledger", "tags"), add, "t", "e")
