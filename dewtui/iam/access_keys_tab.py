@@ -83,6 +83,7 @@ class AccessKeysPane(DetailPane):
     def __init__(self, user, **kw) -> None:
         super().__init__(user, **kw)
         self.keys: dict[str, object] = {}
+        self.refused: tuple[str, str] | None = None  # the refusal the note shows
 
     def compose(self) -> ComposeResult:
         yield Label("", id="ak-note", classes="note")
@@ -109,6 +110,7 @@ class AccessKeysPane(DetailPane):
 
     def _show(self, keys, select: str | None) -> None:
         self.keys = {k.access: k for k in keys}
+        self.refused = None
         fill_table(self.query_one("#ak-table", DataTable),
                    [(k.access, (k.access, status_markup(k.status), escape(clip(k.description or "—", 12)),
                                 when(k.created_at), short_when(k.last_used_at))) for k in keys], select)
@@ -121,7 +123,9 @@ class AccessKeysPane(DetailPane):
         from dewtui.iam.why import remember_refusal
         self.keys = {}
         self.query_one("#ak-table", DataTable).clear()
-        remember_refusal(self.app, err)
+        if self.refused != (err.code, err.message):  # the same one again: not news for w
+            remember_refusal(self.app, err)
+        self.refused = (err.code, err.message)
         self._note(f"{escape(err.code)}: {escape(err.message)}", refused=True)
         self._buttons()
 

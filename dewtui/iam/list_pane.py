@@ -43,6 +43,7 @@ class ListPane(Vertical):
         super().__init__(**kw)
         self.items: dict[str, Any] = {}
         self.loaded = False
+        self.refused: tuple[str, str] | None = None  # the refusal the note shows
 
     @property
     def engine(self):
@@ -75,7 +76,7 @@ class ListPane(Vertical):
                          done=lambda r: self._show(*r, select=select), failed=self._refused)
 
     def _show(self, items: list, note: str, select: str | None = None) -> None:
-        self.loaded = True
+        self.loaded, self.refused = True, None
         rows = self.rows(items)
         self.items = {key: item for (key, _cells), item in zip(rows, items)}
         fill_table(self.query_one(DataTable), rows, select)
@@ -85,7 +86,11 @@ class ListPane(Vertical):
         from dewtui.iam.why import remember_refusal
         self.items = {}
         self.query_one(DataTable).clear()
-        remember_refusal(self.app, err)
+        if self.refused != (err.code, err.message):
+            # a new refusal is what w explains; the same one again (a reload) does not take
+            # the place of a refusal the user caused since (e.g. a toast from a dialog)
+            remember_refusal(self.app, err)
+        self.loaded, self.refused = True, (err.code, err.message)
         self._note(f"{escape(err.code)}: {escape(err.message)}  [dim](w: why?)[/]", refused=True)
 
     def _note(self, text: str, refused: bool) -> None:

@@ -150,3 +150,25 @@ async def test_a_policy_refused_in_the_editor_is_explained_once_it_is_closed(why
         assert form.query_one("#sim-action", Input).value == "iam:policies:create"
         assert form.answer == (False, "no permission")
         assert "mine" not in [p.name for p in why_eng.iam.list_policies()]
+
+
+async def test_a_list_refused_again_does_not_replace_the_refusal_the_user_just_caused(why_eng):
+    app = make_app(why_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        app.act_as(why_eng.as_user("carol"))  # the lists are refused, each says so in place
+        await settle(pilot)
+        assert app.last_refusal.action in {"iam:users:list", "iam:groups:list", "iam:policies:list"}
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"erin", "enter")
+        await settle(pilot)
+        assert app.last_refusal.action == "iam:users:create"
+        app.screen.query_one("#users-pane").reload()  # the same listing refusal again
+        await settle(pilot)
+        assert app.last_refusal.action == "iam:users:create"
+        await pilot.press("w")
+        await settle(pilot)
+        assert app.screen.query_one("#sim-action", Input).value == "iam:users:create"
