@@ -137,3 +137,20 @@ async def test_enter_in_the_pending_days_submits_once_the_box_is_ticked(app, eng
         await settle(pilot)
         got = eng.kms.describe_key(key.key_id)
         assert got.key_state.value == "4" and got.scheduled_deletion_date == eng.now() + timedelta(days=30)
+
+
+async def test_escape_after_changing_the_pending_days_asks_first(app, eng):
+    key = eng.kms.create_key("doomed")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#days", Input).focus()
+        await pilot.press("0", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysScreen)
+        assert eng.kms.describe_key(key.key_id).key_state.value == "2"
