@@ -4,7 +4,9 @@ sqlite3 INSERT + COMMIT (synchronous=FULL), with statements per call; what grows
 data (run_due with nothing due, the quota check, list pages) against the same at 100 rows.
 
 Absolute times vary with the machine; ratios do not (much). Each figure says what it
-compares. Nothing here asserts a time: the test suite never does.
+compares. Nothing here asserts a time: the test suite never does. The 8-caller row is
+encrypt-data's throughput with 8 threads on one engine (group commit) against one thread in
+the same run; the TUI row is launch to the painted keys screen in a pseudo-terminal.
 """
 from __future__ import annotations
 
@@ -65,18 +67,23 @@ def growth_rows(lines: list[tuple[str, float, float]]) -> list[tuple[str, ...]]:
 def main() -> None:
     """One table: the hot operations against moto and the raw durable-write floor (same run,
     interleaved rounds), then what grows with the data against the same at 100 rows."""
+    from benchmarks.cold_start import cold_start
     from benchmarks.due_work import scale_rows
-    from benchmarks.hot_path import hot_rows, table
+    from benchmarks.hot_path import group_rows, hot_rows, table
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         rows = [as_row(dict(zip(("operation", "engine ms", "moto ms", "x moto", "floor ms", "% floor",
-                                 "statements"), r))) for r in hot_rows(tmp, 100, 7)]
+                                 "statements"), r))) for r in hot_rows(tmp, 100, 7) + group_rows(tmp, 200, 7)]
         for label, big, small, ratio in scale_rows(tmp):
             rows.append(as_row({"operation": f"{label} (100,000 keys + secrets)", "engine ms": big,
                                 "at 100 ms": small, "/ at 100": ratio}))
         rows += growth_rows([(f"list_keys {x} (10,000 keys)", b, s) for x, b, s in _listing(tmp)])
         rows += growth_rows(_secret_listing(tmp))
+        ours, minimal = cold_start(tmp, 100_000, 5)
+        rows.append(as_row({"operation": "TUI launch to painted keys screen (100,000 keys; "
+                                         f"a minimal Textual app: {minimal * 1e3:.0f} ms)",
+                            "engine ms": f"{ours * 1e3:.0f}"}))
         print(table(rows, HEADER))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -127,6 +128,52 @@ def raw_floor(path: Path) -> Callable[[], Any]:
     return insert
 
 
+def threaded(fn: Callable[[], Any], threads: int, calls: int) -> Callable[[], Any]:
+    """`calls` calls of `fn` spread over `threads` threads started together (one round)."""
+    def run() -> None:
+        per = [calls // threads + (1 if i < calls % threads else 0) for i in range(threads)]
+        start = threading.Barrier(threads)
+
+        def worker(k: int) -> None:
+            start.wait()
+            for _ in range(k):
+                fn()
+        pool = [threading.Thread(target=worker, args=(k,)) for k in per]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+    return run
+
+
+def group_rows(tmp: Path, n: int, rounds: int, threads: int = 8) -> list[tuple[str, ...]]:
+    """encrypt-data by one caller against `threads` callers sharing the engine (group
+    commit), as ms per call of the whole run's throughput, interleaved rounds."""
+    eng = open_engine(tmp / "group", 13)
+    try:
+        key = eng.kms.create_key("bench-group").key_id
+        one = lambda: eng.kms.encrypt_data(key, PLAIN)  # noqa: E731
+        many = threaded(one, threads, n)
+        fns = {"single": one, "group": lambda: many()}
+        for fn in fns.values():
+            fn()
+        times: dict[str, list[float]] = {"single": [], "group": []}
+        for _ in range(rounds):
+            t = time.perf_counter()
+            for _ in range(n):
+                one()
+            times["single"].append((time.perf_counter() - t) / n)
+            t = time.perf_counter()
+            many()
+            times["group"].append((time.perf_counter() - t) / n)
+        single, group = statistics.median(times["single"]), statistics.median(times["group"])
+    finally:
+        eng.close()
+    return [(f"encrypt-data, 1 thread (same run as the next row)", f"{single * 1e3:.3f}", "-", "-", "-", "-", "-"),
+            (f"encrypt-data, {threads} threads, group commit: {single / group:.2f}x 1 thread",
+             f"{group * 1e3:.3f}", "-", "-", "-", "-", "-")]
+
+
 def hot_rows(tmp: Path, n: int, rounds: int) -> list[tuple[str, ...]]:
     fns: dict[str, Callable[[], Any]] = {"floor": raw_floor(tmp / "floor.db")}
     mock, moto = moto_ops()
@@ -174,7 +221,7 @@ def main(n: int = 200, rounds: int = 5) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        print(table(hot_rows(Path(d), n, rounds)))
+        print(table(hot_rows(Path(d), n, rounds) + group_rows(Path(d), n, rounds)))
 
 
 if __name__ == "__main__":

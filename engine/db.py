@@ -299,5 +299,8 @@ def _configure_sqlite(engine: SAEngine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        write = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        sql = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE, False) else "BEGIN"
+        cur = conn.connection.driver_connection.cursor()  # straight to the driver, as `run`
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.before_cursor_execute(conn, cur, sql, (), None, False)
+        cur.execute(sql)
