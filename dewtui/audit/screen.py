@@ -92,6 +92,9 @@ class AuditScreen(PagedListScreen):
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
+        # the frame shows at once; the first page fills it from a worker, the pane spins meanwhile
+        self.query_one("#audit-detail").loading = True
+        self.query_one("#audit-status", Static).update("loading the trail…")
 
     # --- loading -----------------------------------------------------------------------
     def reload(self, cursor: str = "keep") -> None:
@@ -105,6 +108,7 @@ class AuditScreen(PagedListScreen):
                          done=lambda r: self._show(*r, cursor), failed=self.list_refused)
 
     def forget_rows(self) -> None:
+        self.query_one("#audit-detail").loading = False
         self.traces = {}
         self._shown_trace = None
         self.query_one("#audit-json", Static).update("no trace selected")
@@ -113,6 +117,7 @@ class AuditScreen(PagedListScreen):
         if not self.page_landed(len(traces), total):
             return
         self.traces = {t.trace_id: t for t in traces}
+        self.query_one("#audit-detail").loading = False
         table = self.query_one(PagedTable)
         table.show_rows(((t.trace_id, trace_cells(t)) for t in traces), cursor)
         if not traces:

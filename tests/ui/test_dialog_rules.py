@@ -197,3 +197,29 @@ async def test_wizard_shows_at_once_and_fills_its_choices_from_a_worker(events_e
         assert not wizard.loading_choices
         assert wizard.query_one("#secret-name", Input).value == "quick"
         assert str(wizard.query_one("#wizard-title", Static).render()).startswith("Create secret")
+
+
+async def test_audit_area_shows_at_once_loading_then_fills(events_eng, monkeypatch):
+    from dewtui.audit.screen import AuditScreen
+    from dewtui.widgets.paged_table import PagedTable
+    release = threading.Event()
+    real = events_eng.audit.list_traces
+
+    def slow(*a, **kw):
+        release.wait(timeout=30)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(events_eng.audit, "list_traces", slow)
+    app = make_app(events_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        table, pane = app.screen.query_one(PagedTable), app.screen.query_one("#audit-detail")
+        assert pane.loading and not table.row_count
+        assert "loading the trail" in str(app.screen.query_one("#audit-status", Static).render())
+        release.set()
+        await settle(pilot)
+        assert not pane.loading and table.row_count
