@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from dewtui.keys.checked_form import CheckedForm
 from dewtui.keys.requests import KeyRef, ScheduleDeletionRequest
 from dewtui.keys.state_dialog import key_list
 from dewtui.shell.fmt import when
+from dewtui.widgets.form import FormDialog
 from dewtui.widgets.whole_number import WholeNumberInput
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 1096, 7
@@ -36,7 +36,7 @@ def risk_text(risk) -> str:
     return "\n".join(lines)
 
 
-class DeleteKeysDialog(CheckedForm[ScheduleDeletionRequest]):
+class DeleteKeysDialog(FormDialog[ScheduleDeletionRequest]):
     """The pending days, once "I understand…" is ticked. Enter in the days field submits like
     every form; before the box is ticked it says so and moves to the box (nothing closes).
     Escape after changing the days asks first."""

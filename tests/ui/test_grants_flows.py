@@ -138,7 +138,7 @@ async def test_refused_grant_stays_in_the_dialog_beside_the_grantee(app, eng):
         await pilot.click("#ok")
         await settle(pilot)
         assert app.screen is dialog  # still open, what was typed kept
-        assert str(dialog.query_one(".field-refusal").render()).startswith("• KMS.2402")
+        assert str(dialog.query_one(".refusal").render()).startswith("KMS.2402")
         assert dialog.query_one("#grantee", Input).value == "nobody"
         assert dialog.query_one("#grantee").has_class("-invalid")
         assert dialog.query_one("#op-decrypt-data", Checkbox).value

@@ -67,8 +67,8 @@ async def test_missing_source_is_refused_beside_the_path(app, eng, tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog
-        refusal = str(dialog.query_one(".field-refusal").render())
-        assert refusal.startswith("• KMS.0308") and "does not exist" in refusal
+        refusal = str(dialog.query_one(".refusal").render())
+        assert refusal.startswith("KMS.0308") and "does not exist" in refusal
         assert dialog.query_one("#file-src").has_class("-invalid")
         assert not (tmp_path / "nope.txt.dew").exists()
 

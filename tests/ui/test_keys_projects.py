@@ -42,8 +42,8 @@ async def test_refused_project_name_stays_in_the_dialog(app, eng):
         await pilot.press(*"finance", "enter")  # taken
         await settle(pilot)
         assert app.screen is dialog
-        refusal = str(dialog.query_one(".field-refusal").render())
-        assert refusal.startswith("• KMS.") and "already exists" in refusal
+        refusal = str(dialog.query_one(".refusal").render())
+        assert refusal.startswith("KMS.") and "already exists" in refusal
         assert dialog.query_one("#project-name", Input).value == "finance"
         assert dialog.query_one("#project-name").has_class("-invalid")
         dialog.query_one("#project-name", Input).value = "ops"
@@ -81,5 +81,5 @@ async def test_moving_a_key_pending_deletion_is_refused_in_the_dialog(app, eng):
         dialog.query_one("#ok", Button).press()
         await settle(pilot)
         assert app.screen is dialog
-        assert "KMS." in str(dialog.query_one(".field-refusal").render())
+        assert "KMS." in str(dialog.query_one(".refusal").render())
         assert eng.kms.describe_key(key.key_id).enterprise_project_id == "default"

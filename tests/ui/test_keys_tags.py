@@ -67,7 +67,7 @@ async def test_batch_add_over_the_quota_is_refused_in_the_dialog(app, eng):
         await pilot.press(*"x=1, y=2", "enter")
         await settle(pilot)
         assert app.screen is dialog
-        assert str(dialog.query_one(".field-refusal").render()).startswith("• KMS.0409")
+        assert str(dialog.query_one(".refusal").render()).startswith("KMS.0409")
         assert dialog.query_one("#batch-tags", Input).value == "x=1, y=2"
         assert len(_tags(eng, key.key_id)) == 19  # all or nothing
 
