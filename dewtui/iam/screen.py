@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, TabbedContent, TabPane
+from textual.widgets import Input, Label, TabbedContent, TabPane
 
 from dewtui.iam.lists import GroupsPane, PoliciesPane, UsersPane
 from dewtui.iam.list_pane import ListPane
@@ -47,6 +47,7 @@ class IamScreen(DewScreen):
                 yield SimulatorPane(id="simulator-pane")
 
     def on_mount(self) -> None:
+        self.simulating_as = self.app.principal  # type: ignore[attr-defined]  # the simulator's first user
         self.query_one("#users-pane DataTable").focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -69,6 +70,9 @@ class IamScreen(DewScreen):
     def reload_shown(self) -> None:
         for pane in self.query(ListPane):
             pane.reload()
+        user = self.query_one("#simulator #sim-user", Input)
+        if user.value == self.simulating_as:  # untouched: the simulator asks about the new user
+            user.value = self.simulating_as = self.app.principal  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         self._reload_active()

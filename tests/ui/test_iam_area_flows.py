@@ -346,3 +346,18 @@ async def test_esc_closes_the_empty_policy_editor_and_asks_before_losing_text(ia
         await settle(pilot)
         assert isinstance(app.screen, IamScreen)
         assert "draft" not in [p.name for p in iam_eng.iam.list_policies()]
+
+
+async def test_simulator_asks_about_the_acting_user_until_another_is_typed(iam_eng):
+    app = make_app(iam_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_iam(pilot, "simulator")
+        user = screen.query_one("#sim-user", Input)
+        assert user.value == "admin"
+        app.act_as(iam_eng.as_user("bob"))
+        await settle(pilot)
+        assert user.value == "bob"
+        user.value = "carol"
+        app.act_as(iam_eng.as_user("admin"))
+        await settle(pilot)
+        assert user.value == "carol"  # typed by the user: kept
