@@ -52,6 +52,17 @@ class KeyDetailScreen(DetailScreen):
     def key(self):
         return self.item
 
+    @property
+    def PALETTE(self) -> list[tuple[str, str, str]]:  # noqa: N802  (read like the class attribute)
+        return super().PALETTE + [("Encrypt a file with this key…", "encrypt_file",
+                                   "envelope encryption, any size, with a progress bar")]
+
+    def action_encrypt_file(self) -> None:
+        from dewtui.keys.file_dialog import FileCryptDialog
+        if self.tabs_shown():  # the key was read as the acting user
+            self.app.push_screen(FileCryptDialog(self.item),
+                                 lambda dst: self.notify(f"Wrote {dst}", timeout=5) if dst else None)
+
     def title_markup(self, key) -> str:
         return key_title(key)
 

@@ -99,3 +99,21 @@ def test_paths_complete_from_the_folder(tmp_path):
     assert complete_path(f"{tmp_path}/rep") == f"{tmp_path}/reports/"
     assert complete_path(f"{tmp_path}/zzz") is None
     assert complete_path("") is None
+
+
+async def test_encrypt_a_file_from_the_key_detail(app, eng, tmp_path):
+    key = eng.kms.create_key("files")
+    (tmp_path / "a.txt").write_bytes(b"from the detail")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(action == "encrypt_file" for _t, action, _h in app.screen.PALETTE)
+        app.screen.action_encrypt_file()
+        await settle(pilot)
+        dialog = await _fill(pilot, str(tmp_path / "a.txt"))
+        assert dialog.key.key_id == key.key_id
+        await pilot.press("enter")
+        await settle(pilot)
+    envelope.decrypt_file(eng, tmp_path / "a.txt.dew", tmp_path / "b.txt")
+    assert (tmp_path / "b.txt").read_bytes() == b"from the detail"
