@@ -13,6 +13,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import Suggester
@@ -71,6 +72,7 @@ class FileCryptDialog(CheckedForm[str]):
         self.key = key
         self.CALL_LABEL = "encrypt file" if key is not None else "decrypt file"
         self._dst_edited = False
+        self._replace_ok = ""  # a destination that exists and the user confirmed replacing
 
     @property
     def encrypting(self) -> bool:
@@ -112,8 +114,17 @@ class FileCryptDialog(CheckedForm[str]):
         src = os.path.expanduser(self.query_one("#file-src", Input).value.strip())
         dst = os.path.expanduser(self.query_one("#file-dst", Input).value.strip())
         missing = [name for name, value in (("the file", src), ("where to write", dst)) if not value]
-        self.query_one("#errors", Static).update("\n".join(f"• enter {m}" for m in missing))
-        return None if missing else (src, dst)
+        errors = self.query_one("#errors", Static)
+        errors.update("\n".join(f"• enter {m}" for m in missing))
+        if missing:
+            return None
+        if os.path.exists(dst) and self._replace_ok != dst:  # never replace a file unasked
+            self._replace_ok = dst
+            verb = "Encrypt" if self.encrypting else "Decrypt"
+            errors.update(escape(f"• {dst} exists: press {verb} again to replace it, or change where to write"))
+            self.query_one("#file-dst", Input).focus()
+            return None
+        return (src, dst)
 
     def engine_call(self, paths: tuple[str, str]):
         from engine import envelope

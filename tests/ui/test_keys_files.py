@@ -117,3 +117,24 @@ async def test_encrypt_a_file_from_the_key_detail(app, eng, tmp_path):
         await settle(pilot)
     envelope.decrypt_file(eng, tmp_path / "a.txt.dew", tmp_path / "b.txt")
     assert (tmp_path / "b.txt").read_bytes() == b"from the detail"
+
+
+async def test_an_existing_destination_is_replaced_only_when_asked_twice(app, eng, tmp_path):
+    eng.kms.create_key("files")
+    (tmp_path / "report.bin").write_bytes(b"new contents")
+    (tmp_path / "report.bin.dew").write_bytes(b"keep me")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = await _fill(pilot, str(tmp_path / "report.bin"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # not written: the user is asked first
+        assert "exists: press Encrypt again to replace it" in str(dialog.query_one("#errors").render())
+        assert (tmp_path / "report.bin.dew").read_bytes() == b"keep me"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FileCryptDialog)
+        envelope.decrypt_file(eng, tmp_path / "report.bin.dew", tmp_path / "check.bin")
+        assert (tmp_path / "check.bin").read_bytes() == b"new contents"
