@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from dewtui.iam.list_pane import ListPane
-from dewtui.iam.requests import NameRequest, PolicyRequest
+from dewtui.iam.requests import NameRequest
 from dewtui.shell.fmt import clip
 from engine import DewError
 
@@ -168,19 +168,13 @@ class PoliciesPane(ListPane):
 
     def action_create(self) -> None:
         from dewtui.iam.policy_dialogs import PolicyEditorDialog
+        iam = self.engine.iam
 
-        def save(req: PolicyRequest, saved, refused) -> None:
-            def failed(err) -> None:
-                from dewtui.iam.why import remember_refusal
-                remember_refusal(self.app, err)  # shown in the dialog, and w explains it once closed
-                refused(err)
+        def created(policy) -> None:
+            if policy is not None:
+                self.app.notify(f"Policy {policy.name} created", timeout=4)
+                self.reload(select=policy.name)
 
-            self.call_engine(lambda: self.engine.iam.create_policy(req.name, req.text), label="create policy",
-                             quiet=True, success=f"Policy {req.name} created", done=saved, failed=failed,
-                             owner=self.app.screen)
-
-        def after(req: PolicyRequest | None) -> None:
-            if req is not None:
-                self.reload(select=req.name)
-
-        self.app.push_screen(PolicyEditorDialog(save), after)
+        dialog = PolicyEditorDialog().checked_by(lambda req: iam.create_policy(req.name, req.text),
+                                                 label="create policy")
+        self.app.push_screen(dialog, created)

@@ -2,16 +2,14 @@
 
 The editor is a Textual `TextArea` with `language="json"` (highlighted when Textual's
 syntax extra is installed, plain text otherwise), a name, and the guide's example policies
-as templates. The engine is the one validator: Save hands the name and the text to the
-`save` function the policies tab gives (which calls `iam.create_policy`); on a refusal the
-dialog stays open, keeps the text, and shows the code and the message — which names the
-bad field ("statement 0: Effect must be Allow or Deny"). Enter in the name field saves, as
-does ctrl+s anywhere; enter in the editor is a new line (tab moves on: indent with spaces);
-esc cancels, asking first when something was typed.
+as templates. The engine is the one validator: the policies tab opens the editor
+`checked_by` `iam.create_policy` (the forms' shared rule); on a refusal the dialog stays
+open, keeps the text, and shows the code and the message — which names the bad field
+("statement 0: Effect must be Allow or Deny") — under the editor, or beside the name.
+Enter in the name field saves, as does ctrl+s anywhere; enter in the editor is a new line
+(tab moves on: indent with spaces); esc cancels, asking first when something was typed.
 """
 from __future__ import annotations
-
-from typing import Any, Callable
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -25,8 +23,6 @@ from dewtui.iam.templates import POLICY_TEMPLATES, document_text, template_text
 from dewtui.widgets.form import FormDialog
 
 EMPTY_POLICY = '{\n  "Version": "1.1",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": []\n    }\n  ]\n}'
-# save(request, saved, refused): call the engine; saved() closes the dialog, refused(err) keeps it
-Save = Callable[[PolicyRequest, Callable[[Any], None], Callable[[Any], None]], None]
 
 
 class PolicyViewDialog(ModalScreen[None]):
@@ -55,12 +51,10 @@ class PolicyViewDialog(ModalScreen[None]):
 
 
 class PolicyEditorDialog(FormDialog[PolicyRequest]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
+    """Opened `checked_by` a function that creates the policy: it dismisses with the policy."""
 
-    def __init__(self, save: Save) -> None:
-        super().__init__()
-        self.save = save
-        self.saving = False
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
+    REFUSAL_FIELDS = {"policy name": "policy-name", "already exists": "policy-name"}  # else under the editor
 
     def compose(self) -> ComposeResult:
         templates = [(title, i) for i, (title, _doc) in enumerate(POLICY_TEMPLATES)]
@@ -92,33 +86,11 @@ class PolicyEditorDialog(FormDialog[PolicyRequest]):
         self.query_one("#errors", Static).update("" if ok else "• policy name: 1-128 characters")
         return PolicyRequest(name, self.query_one("#policy-text", TextArea).text) if ok else None
 
-    def action_submit(self) -> None:
-        """Save through the engine; close only once it accepted the policy."""
-        request = self.request()
-        if request is None or self.saving:
-            return
-        self.saving = True
-        self.query_one("#errors", Static).update("[dim]saving…[/]")
-        self.save(request, self._saved, self._refused)
-
-    def action_cancel(self) -> None:
-        """esc: close, after asking when something was typed (the text would be lost)."""
-        typed = self.query_one("#policy-name", Input).value.strip() or \
-            self.query_one("#policy-text", TextArea).text != EMPTY_POLICY
-        if not typed:
-            self.dismiss(None)
-            return
-        from dewtui.widgets.confirm import ConfirmDialog
-        self.app.push_screen(ConfirmDialog("Discard this policy?", "The name and the document typed here "
-                                           "are lost.", ok="Discard"),
-                             lambda yes: yes and self.dismiss(None))
-
-    def _saved(self, _policy) -> None:
-        self.saving = False
-        self.dismiss(PolicyRequest(self.query_one("#policy-name", Input).value,
-                                   self.query_one("#policy-text", TextArea).text))
-
-    def _refused(self, err) -> None:
-        self.saving = False
-        self.query_one("#errors", Static).update(f"• [b]{escape(err.code)}[/]: {escape(err.message)}")
-        self.query_one("#policy-text", TextArea).focus()
+    def show_refusal(self, err) -> None:
+        """The engine's "CODE: message" (it names the bad field); the editor keeps the text. A
+        permission refusal is also kept for w, once the dialog is closed."""
+        from dewtui.iam.why import remember_refusal
+        remember_refusal(self.app, err)
+        super().show_refusal(err)
+        if self.refused_field(err) is None:
+            self.query_one("#policy-text", TextArea).focus()

@@ -16,6 +16,7 @@ from dewtui.iam.simulator import SimulatorForm
 from dewtui.iam.templates import POLICY_TEMPLATES
 from dewtui.iam.user_detail import UserDetailScreen
 from dewtui.widgets.confirm import ConfirmDialog
+from dewtui.widgets.form import DiscardDialog
 from engine import DewError
 from ui.helpers import SIZE, make_app, settle, toasts
 
@@ -338,11 +339,13 @@ async def test_esc_closes_the_empty_policy_editor_and_asks_before_losing_text(ia
         await pilot.press(*"draft")
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, DiscardDialog)
         await pilot.press("escape")  # keep editing
         await settle(pilot)
         assert app.screen is dialog and dialog.query_one("#policy-name", Input).value == "draft"
-        await pilot.press("escape", "y")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#discard")
         await settle(pilot)
         assert isinstance(app.screen, IamScreen)
         assert "draft" not in [p.name for p in iam_eng.iam.list_policies()]
@@ -361,3 +364,24 @@ async def test_simulator_asks_about_the_acting_user_until_another_is_typed(iam_e
         app.act_as(iam_eng.as_user("admin"))
         await settle(pilot)
         assert user.value == "carol"  # typed by the user: kept
+
+
+async def test_a_taken_policy_name_is_refused_beside_the_name(iam_eng):
+    from dewtui.widgets.form import REFUSAL_CLASS
+    app = make_app(iam_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_iam(pilot, "policies")
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press(*"KMS CMK Admin")
+        dialog.query_one("#policy-template", Select).value = 1
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        [note] = dialog.query(f".{REFUSAL_CLASS}")
+        assert str(note.render()).startswith("IAM.0409") and "already exists" in str(note.render())
+        assert dialog.focused is dialog.query_one("#policy-name", Input)
+        [system] = [p for p in iam_eng.iam.list_policies() if p.name == "KMS CMK Admin"]
+        assert system.system and system.document != POLICY_TEMPLATES[1][1]

@@ -144,7 +144,9 @@ async def test_a_policy_refused_in_the_editor_is_explained_once_it_is_closed(why
         assert "IAM.0403" in str(dialog.query_one("#errors").render())
         await pilot.press("escape")  # something was typed: asks first
         await settle(pilot)
-        await pilot.press("y", "w")
+        await pilot.click("#discard")
+        await settle(pilot)
+        await pilot.press("w")
         await settle(pilot)
         form = app.screen.query_one(SimulatorForm)
         assert form.query_one("#sim-action", Input).value == "iam:policies:create"
