@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.orm import Session as SASession
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -164,6 +165,10 @@ class GroupCommit:
         """Calls waiting for the turn."""
         return self._waiting
 
+    def held_by_another(self) -> bool:
+        """Does another thread hold the turn now?"""
+        return self._busy and self._holder != threading.get_ident()
+
     def held_here(self) -> bool:
         """Does this thread hold the turn (a call nested in another call's work)?"""
         return self._holder == threading.get_ident()
@@ -181,6 +186,7 @@ class GroupCommit:
             finally:
                 self._waiting -= 1
             self._busy, self._holder = True, threading.get_ident()
+            self._cv.notify_all()  # (an observer may wait for the turn to be taken)
             if self._group is None:
                 self._group = Group(self._db.new_session(write=True))
             return self._group
@@ -263,7 +269,7 @@ _SQL_FOR: dict[tuple[str, str], str] = {}
 _HELD = "dew_driver_connection"  # Session.info: (its transaction, connection, driver connection)
 
 
-def run(s: Session, sql: str, params: tuple | list = ()) -> Any:
+def run(s: SASession, sql: str, params: tuple | list = ()) -> Any:
     """Execute one statement on the session's connection through the driver and return its
     cursor. `sql` is written with `?` placeholders (turned into `%s` for PostgreSQL) and
     must be a constant text: values go in `params` only."""

@@ -215,13 +215,19 @@ class Service:
         group = groups.enter()
         s = group.session
         call = Call(self._ctx, s, self.family, resource_type, request)
-        savepoint = s.begin_nested() if group.members else None  # the first needs none
+        try:
+            savepoint = s.begin_nested() if group.members else None  # the first needs none
+        except BaseException:  # the group's transaction is broken: its commit will say so
+            self._leave_quietly(group, trace_name)
+            raise
         try:
             yield call
             if call.own_trace:
                 self._trace(s, call, trace_name, "normal", "200")
             if savepoint is not None:
                 savepoint.commit()
+            else:
+                s.flush()  # its own changes fail here, as its own refusal, not in the next call
         except BaseException as e:
             try:
                 if savepoint is None:
@@ -231,10 +237,7 @@ class Service:
                 if isinstance(e, Exception):
                     self._write_refusal(s, call, trace_name, *self._refusal_of(call, trace_name, e))
             finally:
-                try:
-                    groups.leave(group)
-                except GroupCommitFailed:
-                    log.exception("could not commit the audit trace for %s", trace_name)
+                self._leave_quietly(group, trace_name)
             raise
         try:
             groups.leave(group)
@@ -242,6 +245,14 @@ class Service:
             cause = failed.__cause__ or failed
             self._refused(call, trace_name, cause)
             raise cause from None
+
+    def _leave_quietly(self, group: Any, trace_name: str) -> None:
+        """Give the turn back after a refusal: a failed group commit is only logged (the
+        refusal is what the caller hears)."""
+        try:
+            self._ctx.db.groups.leave(group)
+        except GroupCommitFailed:
+            log.exception("could not commit the audit trace for %s", trace_name)
 
     @contextmanager
     def _call_alone(self, trace_name: str, resource_type: str, *, request: dict | None = None) -> Iterator[Call]:

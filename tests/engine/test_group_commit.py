@@ -10,10 +10,13 @@ import threading
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 
 from engine.db import GroupCommitFailed
 from engine.errors import DewError
+from engine.models.core import Meta
 from engine.models.kms import Cmk
+from engine.service import Service
 from policies import count
 
 PLAIN = b"0123456789abcdef"
@@ -148,4 +151,50 @@ def test_many_threads_many_calls_keep_the_chain(eng, n):
         t.join()
     assert results == [PLAIN] * n * 5
     assert eng.audit.count_traces(since=None) == before + n * 10
+    assert eng.audit.verify().ok
+
+
+class Probe(Service):
+    """A service whose one call leaves a row pending (unflushed) in its session, after
+    waiting, holding the turn, until another call is queued behind it."""
+
+    def add_meta(self, name: str, wait_for_next: bool = False) -> None:
+        with self._call("probeMeta", "meta") as call:
+            call.s.add(Meta(name=name, value="x"))  # flushed by the commit, not by the call
+            if wait_for_next:
+                groups = self.ctx.db.groups
+                with groups.condition:
+                    groups.condition.wait_for(lambda: groups.waiting == 1)
+
+
+def test_the_first_calls_unflushed_row_fails_that_call_not_the_next(eng):
+    """The first member of a group has no savepoint: its pending changes are flushed before
+    it gives the turn on, so a row the database refuses fails that call only (a fault,
+    traced) and the call queued behind it succeeds in the same group."""
+    with eng.context.db.session() as s:
+        s.add(Meta(name="probe-taken", value="x"))
+    probe = Probe(eng.context)
+    out: dict = {}
+
+    def call(name, fn):
+        try:
+            out[name] = fn()
+        except Exception as e:
+            out[name] = e
+
+    groups = eng.context.db.groups
+    a = threading.Thread(target=call, args=("dup", lambda: probe.add_meta("probe-taken", True)))
+    a.start()
+    with groups.condition:  # the first call holds the turn
+        groups.condition.wait_for(lambda: groups.held_by_another())
+    b = threading.Thread(target=call, args=("new", lambda: probe.add_meta("probe-new")))
+    b.start()
+    for t in (a, b):
+        t.join(timeout=120)
+        assert not t.is_alive()
+    assert isinstance(out["dup"], IntegrityError) and out["new"] is None
+    with eng.context.db.session(write=False) as s:
+        assert s.get(Meta, "probe-new") is not None
+    ratings = [(t.trace_name, t.trace_rating) for t in eng.audit.list_traces(limit=2)]
+    assert sorted(ratings) == [("probeMeta", "incident"), ("probeMeta", "normal")]
     assert eng.audit.verify().ok
