@@ -10,19 +10,16 @@ finish); the scheduler, when it runs inside, stops with it.
 """
 from __future__ import annotations
 
-import json
-import os
 import signal
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
 import uvicorn
 
 from dewtui.serve.app import MAX_BODY, THREADS, create_app
+from dewtui.serve.state_file import remove_state, write_state
 
-STATE_FILE = "serve.json"
 KEEP_ALIVE_SECONDS = 5
 MAX_INCOMPLETE_EVENT = 16 * 1024  # bytes of an unfinished request line + headers
 MAX_CONNECTIONS = 256
@@ -85,24 +82,6 @@ class Server(uvicorn.Server):
                 if transport is not None and (cycle is None or getattr(cycle, "response_complete", False)):
                     transport.abort()
         await super().shutdown(sockets=sockets)
-
-
-def write_state(home: Path, url: str, project_id: str) -> Path:
-    path = home / STATE_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"pid": os.getpid(), "url": url, "project_id": project_id}))
-    os.replace(tmp, path)
-    return path
-
-
-def remove_state(home: Path) -> None:
-    path = home / STATE_FILE
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    if data.get("pid") == os.getpid():  # another server on this home keeps its own file
-        path.unlink(missing_ok=True)
 
 
 def serve(eng: Any, opts: ServeOptions, *, scheduler: bool = True, interval: float | None = None,

@@ -75,6 +75,10 @@ class DewApp(EngineBridge, App):
     engine: var[Engine] = var(None, init=False)  # type: ignore[arg-type]  # what screens call
     principal: reactive[str] = reactive("", init=False)  # the acting user's name
     unread: reactive[int | None] = reactive(None, init=False)  # unread notifications; None = not counted yet
+    PALETTE = [("Copy project id", "copy_project_id",
+                "the acting account's project id, for the cloud SDKs and dewtui serve")]
+    serving: reactive[str] = reactive("", init=False)  # "⇄ URL project ID" while `dewtui serve` runs on this home
+    SERVE_POLL = 5.0  # seconds between looks at the server state file
 
     @dataclass
     class PrincipalChanged(Message):
@@ -113,6 +117,8 @@ class DewApp(EngineBridge, App):
         self._show_header()
         self.switch_mode(DEFAULT_AREA)
         self.inbox_watch.start()
+        self.look_for_server()
+        self.set_interval(self.SERVE_POLL, self.look_for_server, name="serve-watch")
         if self.scheduler_wanted:  # after the first frame, with one pass at once: run_tui opens
             self.call_after_refresh(self.start_scheduler, None, True)  # the engine without it
         if self.offer_passphrase:
@@ -153,6 +159,13 @@ class DewApp(EngineBridge, App):
     def _show_header(self) -> None:
         base = f"{self.principal} · {self.location}"
         self.sub_title = f"{base} · ✉ {self.unread} unread" if self.unread else base
+
+    def look_for_server(self) -> None:
+        """Show in the header whether a `dewtui serve` runs on this data directory (a stat and
+        a small read of its state file: no engine call)."""
+        from dewtui.serve.state_file import running_server
+        server = running_server(self.root_engine.home)
+        self.serving = f"⇄ serving {server.url} project {server.project_id}" if server else ""
 
     def on_inbox_watch_counted(self, message: InboxWatch.Counted) -> None:
         self.unread = message.unread
@@ -263,6 +276,14 @@ class DewApp(EngineBridge, App):
     def action_act_as(self) -> None:
         from dewtui.iam.switch import act_as_flow
         act_as_flow(self)
+
+    def action_copy_project_id(self) -> None:
+        """Show the acting account's project id (the `{project_id}` of the SDKs' paths) and
+        put it on the clipboard."""
+        def copied(project_id: str) -> None:
+            self.copy_to_clipboard(project_id)
+            self.notify(f"project id {project_id} (copied)", title="Project id", timeout=8)
+        self.call_engine(lambda: self.engine.project_id, done=copied, label="project id")
 
     def action_why_refused(self) -> None:
         from dewtui.iam.why import why_flow

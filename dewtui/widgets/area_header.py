@@ -1,5 +1,6 @@
 """The header line of every screen: where am I (the areas, the current one marked, each with
-its number key) and who am I (the acting principal, unread notifications, the data location).
+its number key) and who am I (the acting principal, unread notifications, a `dewtui serve` running on this data,
+the data location).
 
 The tabs are built from the area registry (`dewtui.shell.areas.AREAS`) each time they are
 drawn, so a new area appears by itself; a click on one goes there like its number key. The
@@ -22,9 +23,10 @@ def area_tabs_markup(areas, current: str) -> str:
     return "".join(tabs)
 
 
-def session_text(principal: str, unread: int | None, location: str) -> str:
-    """Who acts, then the unread count, then where the data lives (cut first when narrow)."""
-    parts = [principal] + ([f"✉ {unread} unread"] if unread else []) + [location]
+def session_text(principal: str, unread: int | None, location: str, serving: str = "") -> str:
+    """Who acts, then the unread count, a server on this data (its URL and project id), then
+    where the data lives (cut first when narrow)."""
+    parts = [principal] + ([f"✉ {unread} unread"] if unread else []) + [serving, location]
     return " · ".join(p for p in parts if p)
 
 
@@ -39,7 +41,7 @@ class AreaHeader(Horizontal):
         yield Static("", id="header-session")
 
     def on_mount(self) -> None:
-        for name in ("principal", "unread"):
+        for name in ("principal", "unread", "serving"):
             if hasattr(self.app, name):
                 self.watch(self.app, name, lambda _value: self.show_session(), init=False)
         self.show_areas()
@@ -54,5 +56,5 @@ class AreaHeader(Horizontal):
     def show_session(self) -> None:
         app = self.app
         text = session_text(getattr(app, "principal", ""), getattr(app, "unread", None),
-                            getattr(app, "location", ""))
+                            getattr(app, "location", ""), getattr(app, "serving", ""))
         self.query_one("#header-session", Static).update(escape(text))
