@@ -331,10 +331,14 @@ def anything_due(db: Any, probe: Any) -> bool:
 
 
 def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    guard = ArgumentGuard(fn)
+    guards: list[ArgumentGuard] = []  # built at the first call: reading type hints costs
+    # about 2 ms a method, which importing a service would otherwise pay for all of them
 
     @functools.wraps(fn)
     def wrapper(self: Service, *args: Any, **kwargs: Any) -> Any:
+        if not guards:
+            guards.append(ArgumentGuard(fn))
+        guard = guards[0]
         try:
             guard.check(self.family, args, kwargs)
         except DewError as e:
