@@ -21,8 +21,10 @@ from dewtui.shell.fmt import clip, json_renderable, parse_utc, short_time, style
 from dewtui.widgets.paged_list import PagedListScreen
 from dewtui.widgets.paged_table import PagedTable, page_status
 
-COLUMNS = (("time", "Time (UTC)"), ("name", "Trace name"), ("rating", "Rating"),
-           ("resource", "Resource"), ("user", "User"))
+# fixed widths (the cells are clipped to them): a page is drawn at its final widths at once,
+# also while a dialog covers the screen
+COLUMNS = (("time", "Time (UTC)", 14), ("name", "Trace name", 22), ("rating", "Rating", 8),
+           ("resource", "Resource", 14), ("user", "User", 8))
 RESOURCE_TYPES = ("cmk", "rng", "csms", "cts", "iam", "project")
 RATINGS = ("normal", "warning", "incident")
 TRACE_TYPE_LABELS = {"ApiCall": "API calls", "ConsoleAction": "Console actions"}
