@@ -20,12 +20,17 @@ QUIET_SECONDS = 0.05
 async def settle(pilot: Pilot) -> None:
     """Wait until the app has nothing pending: every worker finished (an exclusive worker
     cancelled by a newer one counts as finished), every message posted so far handled, no
-    animation scheduled; done once rounds found nothing to wait for during QUIET_SECONDS."""
+    animation scheduled, no typed key still held by the app (it hands keys out one at a time);
+    done once rounds found nothing to wait for during QUIET_SECONDS."""
     app = pilot.app
     quiet_since = monotonic()
     for _ in range(SETTLE_ROUNDS):
         await pilot.wait_for_scheduled_animations()
         running = [w for w in app.workers if not w.is_finished]
+        if getattr(app, "held_keys", None) or getattr(app, "key_in_flight", None) is not None:
+            quiet_since = monotonic()  # typed keys still queued by the app: not settled yet
+            await pilot.pause(0.01)
+            continue
         if not running:
             if monotonic() - quiet_since >= QUIET_SECONDS:
                 return
