@@ -6,7 +6,9 @@ data (run_due with nothing due, the quota check, list pages) against the same at
 Absolute times vary with the machine; ratios do not (much). Each figure says what it
 compares. Nothing here asserts a time: the test suite never does. The 8-caller row is
 encrypt-data's throughput with 8 threads on one engine (group commit) against one thread in
-the same run; the TUI row is launch to the painted keys screen in a pseudo-terminal.
+the same run; the TUI row is launch to the painted keys screen in a pseudo-terminal. Then
+large files by envelope encryption against copyfile (with peak RSS), and the official SDK's
+round trips against `dewtui serve` next to boto3 against moto's server mode.
 """
 from __future__ import annotations
 
@@ -85,6 +87,28 @@ def main() -> None:
                                          f"a minimal Textual app: {minimal * 1e3:.0f} ms)",
                             "engine ms": f"{ours * 1e3:.0f}"}))
         print(table(rows, HEADER))
+    _files()
+    _sdk()
+
+
+def _files() -> None:
+    """Large files by envelope encryption against shutil.copyfile of the same file, with the
+    peak RSS growth over a warm engine (`DEW_BENCH_FILE_MIB`, default 1024)."""
+    import os
+
+    from benchmarks.envelope_files import main as files_main
+    print()
+    files_main(int(os.environ.get("DEW_BENCH_FILE_MIB", "1024")))
+
+
+def _sdk() -> None:
+    """The official SDK against `dewtui serve` (signed, durable, audited), next to boto3
+    against moto's server mode, 1 and 8 client threads, same run."""
+    from benchmarks.hot_path import table
+    from benchmarks.sdk_roundtrips import rows as sdk_rows
+    print()
+    head = ("figure", "dewtui", "moto server", "ratio")
+    print(table([tuple("-" if r.get(h) is None else str(r[h]) for h in head) for r in sdk_rows()], head))
 
 
 def _listing(tmp: Path) -> list[tuple[str, float, float]]:
