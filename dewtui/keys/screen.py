@@ -115,6 +115,8 @@ class KeysScreen(PagedListScreen):
         status = self.query_one("#status", Static)
         status.update(why)
         status.set_class(refused, "refused")
+        if refused:
+            self._first_page_shown()
 
     def _refused(self, err) -> None:
         self.forget_rows(f"{escape(err.code)}: {escape(err.message)} — no keys shown", refused=True)
@@ -137,6 +139,13 @@ class KeysScreen(PagedListScreen):
         table.show_imported(self.lq.origin == "external")
         table.show_page(page.keys, set(self.marked), cursor)
         self._status()
+        self._first_page_shown()
+
+    def _first_page_shown(self) -> None:
+        """Tell the app a page (or why none) is on screen: start-up work waiting for it goes on."""
+        shown = getattr(self.app, "first_page_shown", None)
+        if shown is not None and self.app.after_first_page is not None:
+            shown()
 
     def _status(self) -> None:
         page = self.page

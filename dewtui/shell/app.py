@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -33,9 +34,11 @@ from dewtui.shell.areas import AREAS, DEFAULT_AREA
 from dewtui.shell.bridge import EngineBridge
 from dewtui.shell.commands import ActionsProvider
 from dewtui.shell.operations_palette import OperationsProvider
-from dewtui.shell.scheduler_bridge import SchedulerBridge
 from engine import DewError, Engine
 from engine.catalog import DueReport
+
+if TYPE_CHECKING:  # the scheduler (APScheduler, the engine's jobs) loads after the first frame
+    from dewtui.shell.scheduler_bridge import SchedulerBridge
 
 PACKAGE = Path(__file__).parent.parent
 # The style cascade, in this order: the shared look of dialogs and fields, then each area's
@@ -103,6 +106,7 @@ class DewApp(EngineBridge, App):
         self.scheduler_wanted = scheduler  # opt-in, so tests stay deterministic
         self.inbox_watch = InboxWatch(self)
         self.scheduler_bridge: SchedulerBridge | None = None
+        self.after_first_page: list | None = []  # what waits for the first screen's first page
 
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -121,9 +125,27 @@ class DewApp(EngineBridge, App):
         self.set_interval(self.SERVE_POLL, self.look_for_server, name="serve-watch")
         if self.scheduler_wanted:  # after the first frame, with one pass at once: run_tui opens
             self.call_after_refresh(self.start_scheduler, None, True)  # the engine without it
-        if self.offer_passphrase:
-            from dewtui.shell.rootkey_actions import offer_root_passphrase
-            offer_root_passphrase(self)
+        if self.offer_passphrase:  # over the keys, once their first page is painted
+            self.when_first_page_shown(self._offer_passphrase)
+
+    def _offer_passphrase(self) -> None:
+        from dewtui.shell.rootkey_actions import offer_root_passphrase
+        offer_root_passphrase(self)
+
+    def when_first_page_shown(self, callback) -> None:
+        """Run `callback` after the frame that shows the first screen's first page (at once if
+        that frame is past): start-up work the user need not wait for to see the list."""
+        if self.after_first_page is None:
+            callback()
+        else:
+            self.after_first_page.append(callback)
+
+    def first_page_shown(self) -> None:
+        """The first screen shows its first page (or why not): what waited for it runs after
+        this frame is painted."""
+        waiting, self.after_first_page = self.after_first_page or [], None
+        for callback in waiting:
+            self.call_after_refresh(callback)
 
     def on_unmount(self) -> None:
         self.inbox_watch.stop()
@@ -184,6 +206,7 @@ class DewApp(EngineBridge, App):
     # --- the scheduler -----------------------------------------------------------------
     def start_scheduler(self, interval: float | None = None, run_now: bool = False) -> SchedulerBridge:
         """Run due work on an interval while the app is open (stopped on exit)."""
+        from dewtui.shell.scheduler_bridge import SchedulerBridge
         self.stop_scheduler()
         self.scheduler_bridge = SchedulerBridge(self, self.root_engine, interval)
         self.scheduler_bridge.launch(run_now=run_now)
