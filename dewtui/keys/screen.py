@@ -139,13 +139,16 @@ class KeysScreen(PagedListScreen):
         table.show_imported(self.lq.origin == "external")
         table.show_page(page.keys, set(self.marked), cursor)
         self._status()
-        self._first_page_shown()
+        if getattr(self.app, "after_first_page", None) is not None:  # start-up work waits for it
+            if page.keys:
+                table.when_rows_painted(self._first_page_shown)
+            else:
+                self._first_page_shown()
 
     def _first_page_shown(self) -> None:
         """Tell the app a page (or why none) is on screen: start-up work waiting for it goes on."""
-        shown = getattr(self.app, "first_page_shown", None)
-        if shown is not None and self.app.after_first_page is not None:
-            shown()
+        if getattr(self.app, "after_first_page", None) is not None:
+            self.app.first_page_shown()
 
     def _status(self) -> None:
         page = self.page

@@ -5,8 +5,11 @@ When the list shows imported keys only (origin filter `external`), the Origin co
 same word on every row then — gives its place to when each key's material expires."""
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.binding import Binding
+from textual.strip import Strip
 
 from dewtui.shell.fmt import STATE_STYLE, clip, spec_usage, when
 from dewtui.widgets.paged_table import PagedTable
@@ -38,6 +41,17 @@ class KeyTable(PagedTable):
     def __init__(self, **kw) -> None:
         super().__init__([(key, label, width) for key, label, _field, width in COLUMNS], **kw)
         self.imported_only = False  # showing IMPORTED_COLUMNS
+        self.on_rows_painted: Callable[[], None] | None = None  # called once, after a frame with rows
+
+    def when_rows_painted(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the rows are drawn (after the frame that shows them is out)."""
+        self.on_rows_painted = callback
+
+    def render_line(self, y: int) -> Strip:
+        if self.on_rows_painted is not None and self.row_count:  # this frame shows rows
+            callback, self.on_rows_painted = self.on_rows_painted, None
+            self.call_later(callback)
+        return super().render_line(y)
 
     def show_imported(self, imported_only: bool) -> None:
         """Switch between the usual columns and those for imported keys (rows are refilled)."""

@@ -141,11 +141,11 @@ class DewApp(EngineBridge, App):
             self.after_first_page.append(callback)
 
     def first_page_shown(self) -> None:
-        """The first screen shows its first page (or why not): what waited for it runs after
-        this frame is painted."""
+        """The first screen shows its first page (or why not): what waited for it runs now,
+        after the app's pending messages."""
         waiting, self.after_first_page = self.after_first_page or [], None
         for callback in waiting:
-            self.call_after_refresh(callback)
+            self.call_later(callback)
 
     def on_unmount(self) -> None:
         self.inbox_watch.stop()
