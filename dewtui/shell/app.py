@@ -35,10 +35,10 @@ from dewtui.shell.bridge import EngineBridge
 from dewtui.shell.commands import ActionsProvider
 from dewtui.shell.operations_palette import OperationsProvider
 from engine import DewError, Engine
-from engine.catalog import DueReport
 
 if TYPE_CHECKING:  # the scheduler (APScheduler, the engine's jobs) loads after the first frame
     from dewtui.shell.scheduler_bridge import SchedulerBridge
+    from engine.catalog import DueReport
 
 PACKAGE = Path(__file__).parent.parent
 # The style cascade, in this order: the shared look of dialogs and fields, then each area's
