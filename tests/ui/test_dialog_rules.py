@@ -179,11 +179,11 @@ async def test_wizard_shows_at_once_and_fills_its_choices_from_a_worker(events_e
         release.wait(timeout=30)
         return real(*a, **kw)
 
-    monkeypatch.setattr(type(events_eng.kms), "list_enterprise_projects",
-                        lambda self, *a, **kw: slow_projects(*a, **kw))
     app = make_app(events_eng)
     async with app.run_test(size=SIZE) as pilot:
-        await goto_secrets(pilot)
+        await goto_secrets(pilot)  # the keys area's own project list loads at full speed
+        monkeypatch.setattr(type(events_eng.kms), "list_enterprise_projects",
+                            lambda self, *a, **kw: slow_projects(*a, **kw))
         await pilot.press("n")
         for _ in range(5):
             await pilot.pause()
