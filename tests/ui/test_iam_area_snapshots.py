@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, TextArea
 from dewtui.iam.access_keys_tab import SecretShownDialog
 from engine import Engine, SeededRng
 from dewtui.iam.templates import POLICY_TEMPLATES
-from ui.helpers import make_app, settle
+from ui.helpers import settle, snap
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 
@@ -54,15 +54,7 @@ def iam_eng(eng):
 
 
 def snap_at(snap_compare, engine, size, *steps):
-    async def run_before(pilot):
-        await settle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await settle(pilot)
-    return snap_compare(make_app(engine), terminal_size=size, run_before=run_before)
+    return snap(snap_compare, engine, *steps, size=size)
 
 
 def tab(name: str):

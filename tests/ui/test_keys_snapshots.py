@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox
 
-from ui.helpers import make_app, settle
+from ui.helpers import settle, snap
 from ui.pilot_steps import keys_cursor_to
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -22,15 +22,7 @@ def size(request):
 
 
 def _snap(snap_compare, engine, size, *steps):
-    async def run_before(pilot):
-        await settle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                await step(pilot)
-            await settle(pilot)
-    return snap_compare(make_app(engine), terminal_size=size, run_before=run_before)
+    return snap(snap_compare, engine, *steps, size=size)
 
 
 async def _grant_refused(pilot):
