@@ -6,7 +6,9 @@ data (run_due with nothing due, the quota check, list pages) against the same at
 Absolute times vary with the machine; ratios do not (much). Each figure says what it
 compares. Nothing here asserts a time: the test suite never does. The 8-caller row is
 encrypt-data's throughput with 8 threads on one engine (group commit) against one thread in
-the same run; the TUI row is launch to the painted keys screen in a pseudo-terminal. Then
+the same run; the keys screen rows drive the real app headless (open to its first page, one
+filter keystroke to the filtered table) at 10,000 keys against 100; the TUI launch row is
+launch to the painted keys screen in a pseudo-terminal. Then
 large files by envelope encryption against copyfile (with peak RSS), and the official SDK's
 round trips against `dewtui serve` next to boto3 against moto's server mode.
 """
@@ -72,6 +74,7 @@ def main() -> None:
     from benchmarks.cold_start import cold_start
     from benchmarks.due_work import scale_rows
     from benchmarks.hot_path import group_rows, hot_rows, table
+    from benchmarks.keys_screen import rows as keys_screen_rows
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -82,6 +85,7 @@ def main() -> None:
                                 "at 100 ms": small, "/ at 100": ratio}))
         rows += growth_rows([(f"list_keys {x} (10,000 keys)", b, s) for x, b, s in _listing(tmp)])
         rows += growth_rows(_secret_listing(tmp))
+        rows += growth_rows(keys_screen_rows(tmp))
         ours, minimal = cold_start(tmp, 100_000, 5)
         rows.append(as_row({"operation": "TUI launch to painted keys screen (100,000 keys; "
                                          f"a minimal Textual app: {minimal * 1e3:.0f} ms)",
