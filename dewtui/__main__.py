@@ -42,8 +42,13 @@ SHORT_HELP = {
 
 
 def run_tui(home: str | None) -> int:
-    from dewtui.shell.app import run_tui as run
-    return run(home)
+    from dewtui.shell import gc_pause
+    gc_pause.pause()  # while the TUI starts (dewtui.shell.gc_pause)
+    try:
+        from dewtui.shell.app import run_tui as run
+        return run(home)
+    finally:
+        gc_pause.resume()
 
 
 @click.group("dewtui", cls=LazyGroup, lazy=COMMANDS, short_help=SHORT_HELP, invoke_without_command=True,

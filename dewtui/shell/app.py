@@ -32,6 +32,7 @@ from textual.screen import ModalScreen
 from dewtui.events.inbox_watch import InboxWatch
 from dewtui.shell.areas import AREAS, DEFAULT_AREA
 from dewtui.shell.bridge import EngineBridge
+from dewtui.shell import gc_pause
 from dewtui.shell.commands import ActionsProvider
 from dewtui.shell.operations_palette import OperationsProvider
 from engine import DewError, Engine
@@ -110,7 +111,8 @@ class DewApp(EngineBridge, App):
 
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
-        if self.engine.sealed:
+        if self.engine.sealed:  # the passphrase is typed: no start to hurry
+            gc_pause.resume()
             from dewtui.shell.unseal import UnsealDialog
             self.push_screen(UnsealDialog(), self._unseal)
         else:
@@ -144,6 +146,7 @@ class DewApp(EngineBridge, App):
         """The first screen shows its first page (or why not): what waited for it runs now,
         after the app's pending messages."""
         waiting, self.after_first_page = self.after_first_page or [], None
+        gc_pause.resume()  # paused by run_tui while the app starts
         for callback in waiting:
             self.call_later(callback)
 
