@@ -7,6 +7,8 @@ key detail screen. The palette provider here adds "Go to key <alias>".
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +26,25 @@ from engine.catalog import ALL_USAGES
 
 SORT_LABELS = {field: label for _key, label, field, _w in COLUMNS if field}
 SORT_CYCLE = [field for _key, _label, field, _w in COLUMNS if field]
+
+# Read while the app starts (dewtui.shell.prefetch): the first page and the quotas.
+FIRST_PAGE, FIRST_QUOTAS = "keys-first-page", "keys-quotas"
+# The lines of a terminal that are not key rows: the header, the filter bar (3), the table's
+# column header, the status line and the footer. The table asks for as many keys as it has
+# rows (never fewer than 5); a wrong guess only costs the page read ahead.
+OTHER_LINES = 7
+
+
+def first_query(lines: int) -> KeyQuery:
+    """The query of the first page the keys screen shows in a terminal `lines` high."""
+    return KeyQuery(limit=max(5, lines - OTHER_LINES))
+
+
+def first_page_calls(engine, lines: int) -> dict:
+    """The engine calls the keys screen's first frame needs, to start before the app runs."""
+    kms, principal, query = engine.kms, engine.principal.name, first_query(lines)
+    return {FIRST_PAGE: ((principal, query), lambda: kms.list_keys(**query.kwargs())),
+            FIRST_QUOTAS: (principal, kms.user_quotas)}
 
 
 class KeysScreen(PagedListScreen):
@@ -78,21 +99,49 @@ class KeysScreen(PagedListScreen):
         self.query_one(KeyTable).focus()
         self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
                          label="list projects", quiet=True)
+        self._show_read_ahead()
+
+    def _show_read_ahead(self) -> None:
+        """Show the first page (and quotas) read while the app started, if they are in: drawn
+        in the first frame, before the table knows its height (its first PageSize checks)."""
+        prefetch, acting = getattr(self.app, "prefetch", None), self.app.principal
+        query = first_query(self.app.size.height)
+        if prefetch is None or not prefetch.ready(FIRST_PAGE, (acting, query)):
+            return
+        page = self._read_ahead(FIRST_PAGE, (acting, query), None)()
+        self.lq = query
+        self.page_before_layout = True
+        self._show(page, "keep", acting)
+        if prefetch.ready(FIRST_QUOTAS, acting):
+            self._show_quotas(self._read_ahead(FIRST_QUOTAS, acting, None)(), acting)
+
+    def _read_ahead(self, name: str, query, call):
+        """The call read ahead as `name` when it answers `query` (taken once), else `call`."""
+        prefetch = getattr(self.app, "prefetch", None)
+        return (prefetch.take(name, query) if prefetch is not None else None) or call
 
     def _set_projects(self, projects: list[str]) -> None:
         fill_select(self.query_one("#f-project", Select), projects)
 
     # --- loading -----------------------------------------------------------------------
-    def reload(self, cursor: str = "keep") -> None:
+    def reload(self, cursor: str = "keep", quotas: bool = True) -> None:
         q, kms, acting = self.lq, self.engine.kms, self.app.principal
         if self.shown_as and self.shown_as != acting:
             self.forget_rows(f"loading as {acting}…")
-        self.call_engine(lambda: kms.list_keys(**q.kwargs()), group="keys-list", exclusive=True,
+        list_keys = self._read_ahead(FIRST_PAGE, (acting, q), lambda: kms.list_keys(**q.kwargs()))
+        self.call_engine(list_keys, group="keys-list", exclusive=True,
                          label="list keys", done=lambda page: self._show(page, cursor, acting),
                          failed=self._refused)
-        self.call_engine(kms.user_quotas, group="keys-quota", exclusive=True, label="key quotas", quiet=True,
-                         done=lambda quotas: self._show_quotas(quotas, acting),
-                         failed=lambda _e: self._show_quotas((), acting))
+        if quotas:
+            self.call_engine(self._read_ahead(FIRST_QUOTAS, acting, kms.user_quotas), group="keys-quota", exclusive=True, label="key quotas", quiet=True,
+                             done=lambda found: self._show_quotas(found, acting),
+                             failed=lambda _e: self._show_quotas((), acting))
+
+    def set_query(self, **changes) -> None:
+        """A filter or sort change (each keystroke in the search box): the first page again.
+        The account's quotas do not depend on what the list shows: not counted again."""
+        self.lq = replace(self.lq, offset=0, **changes)
+        self.reload("top", quotas=False)
 
     def _show_quotas(self, quotas, acting: str) -> None:
         """Keys used of the account's quota, and the most grants on one key of its quota."""
