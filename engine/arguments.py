@@ -127,8 +127,18 @@ class ArgumentGuard:
         except Exception:  # names only imported for type checking: no kind checks then
             hints = {}
         self.text_params = {name: t for name, h in hints.items() if (t := _text_only(h))}
+        params = list(self.sig.parameters.values())[1:]  # after self
+        P = inspect.Parameter
+        # positional arguments only, as most calls are, bind by zipping with these names when
+        # every required parameter is among them (anything else: the signature's own bind)
+        self._positional = [p.name for p in params if p.kind is P.POSITIONAL_OR_KEYWORD]
+        self._required = sum(1 for p in params if p.kind is P.POSITIONAL_OR_KEYWORD and p.default is P.empty)
+        self._zip_ok = not any(p.kind is P.KEYWORD_ONLY and p.default is P.empty for p in params)
+        self._kinds = {p.name: p.kind for p in params}
 
     def bind(self, args: tuple, kwargs: dict) -> dict[str, Any]:
+        if not kwargs and self._zip_ok and self._required <= len(args) <= len(self._positional):
+            return dict(zip(self._positional, args))
         try:
             bound = self.sig.bind(None, *args, **kwargs)
         except TypeError as e:
@@ -150,7 +160,7 @@ class ArgumentGuard:
         except _Refused as r:
             raise DewError(code, f"{self.fn.__name__}: {r.what}", 400) from None
         for name, value in arguments.items():
-            kind = self.sig.parameters[name].kind
+            kind = self._kinds[name]
             values = value.values() if kind is inspect.Parameter.VAR_KEYWORD else \
                 value if kind is inspect.Parameter.VAR_POSITIONAL else (value,)
             for v in values:

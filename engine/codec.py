@@ -10,19 +10,30 @@ import struct
 from typing import Iterable
 
 
+_LEN = struct.Struct(">I").pack
+
+
 def canonical(*parts: str | bytes | int | None) -> bytes:
-    out = bytearray()
+    out: list[bytes] = []
+    add = out.append
     for part in parts:
-        if part is None:
-            data, tag = b"", b"n"
+        t = type(part)
+        if t is str:
+            data = part.encode("utf-8")  # type: ignore[union-attr]
+            add(b"s" + _LEN(len(data)) + data)
+        elif t is bytes:
+            add(b"b" + _LEN(len(part)) + part)  # type: ignore[arg-type, operator]
+        elif part is None:
+            add(b"n\0\0\0\0")
         elif isinstance(part, bytes):
-            data, tag = part, b"b"
+            add(b"b" + _LEN(len(part)) + bytes(part))
         elif isinstance(part, int):
-            data, tag = str(part).encode(), b"i"
+            data = str(part).encode()
+            add(b"i" + _LEN(len(data)) + data)
         else:
-            data, tag = str(part).encode("utf-8"), b"s"
-        out += tag + struct.pack(">I", len(data)) + data
-    return bytes(out)
+            data = str(part).encode("utf-8")
+            add(b"s" + _LEN(len(data)) + data)
+    return b"".join(out)
 
 
 def canonical_seq(parts: Iterable[str | bytes | int | None]) -> bytes:

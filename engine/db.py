@@ -69,6 +69,8 @@ class Database:
         self._row_state: Any = None
         self.caches: dict[str, Any] = {}  # memory only, each checked against the database before use
         self.groups = GroupCommit(self)
+        self._group_s: Session | None = None
+        self._group_conn: Any = None
 
     def derive_row_key(self, hsm: Any) -> None:
         """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
@@ -109,11 +111,39 @@ class Database:
     def new_session(self, write: bool = True) -> Session:
         return self._new(write)
 
+    def group_session(self) -> Session:
+        """The write session groups take turns on (SQLite): one Session on one connection kept
+        checked out, reused group after group (each group ends with `close`, which empties
+        it), so a call pays no session set-up nor pool check-out and check-in. It carries
+        the row MAC key as it is now (sealing or rotating the root key changes it)."""
+        s = self._group_s
+        if s is None:
+            self._group_conn = self._write_engine.connect()
+            s = self._group_s = Session(bind=self._group_conn, expire_on_commit=False,
+                                        info={DATABASE_INFO: self})
+        if self._row_state is not None:
+            s.info[ROW_MAC_INFO] = self._row_state
+        else:
+            s.info.pop(ROW_MAC_INFO, None)
+        return s
+
     def for_update(self, stmt: Any) -> Any:
         """Lock selected rows on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the lock."""
         return stmt if self.is_sqlite else stmt.with_for_update()
 
+    def drop_group_session(self) -> None:
+        """Close the groups' session and give its connection back to the pool (whose reset
+        rolls back whatever a failed commit left open); the next group opens a fresh one."""
+        s, conn = self._group_s, self._group_conn
+        self._group_s = self._group_conn = None
+        if s is not None:
+            try:
+                s.close()
+            finally:
+                conn.close()
+
     def dispose(self) -> None:
+        self.drop_group_session()
         self.engine.dispose()
 
 
@@ -188,7 +218,7 @@ class GroupCommit:
             self._busy, self._holder = True, threading.get_ident()
             self._cv.notify_all()  # (an observer may wait for the turn to be taken)
             if self._group is None:
-                self._group = Group(self._db.new_session(write=True))
+                self._group = Group(self._db.group_session())
             return self._group
 
     def leave(self, group: Group) -> None:
@@ -215,6 +245,10 @@ class GroupCommit:
                 group.error = e
                 try:
                     group.session.rollback()
+                except Exception:
+                    pass
+                try:
+                    self._db.drop_group_session()
                 except Exception:
                     pass
             finally:

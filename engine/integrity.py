@@ -87,9 +87,36 @@ UNBOUND: dict[type, dict[str, str]] = {
 _TABLES = {m.__table__.name: m for m in BOUND}  # type: ignore[attr-defined]
 
 
-def keyed_state(key: bytes) -> Any:
-    """The HMAC state for `key`; each row MAC copies it (saves re-keying per row)."""
-    return hmac.new(key, digestmod=hashlib.sha256)
+class RowKey:
+    """The HMAC state for one row MAC key (each row MAC copies it: no re-keying per row), and
+    the rows it has verified: a row loaded again with the very MAC and values (of the same
+    types) it was verified with is not hashed again. Memory only; a new key starts empty."""
+
+    __slots__ = ("_state", "verified")
+    REMEMBERED = 4096  # rows; the memory is emptied when full
+
+    def __init__(self, key: bytes) -> None:
+        self._state = hmac.new(key, digestmod=hashlib.sha256)
+        self.verified: dict[str, tuple[Any, ...]] = {}
+
+    def copy(self) -> Any:
+        return self._state.copy()
+
+    def seen(self, mac: str, values: tuple[Any, ...]) -> bool:
+        """Was a row with this MAC and exactly these values verified under this key?"""
+        known = self.verified.get(mac)
+        return (known is not None and known == values
+                and all(type(a) is type(b) for a, b in zip(known, values)))
+
+    def remember(self, mac: str, values: tuple[Any, ...]) -> None:
+        if len(self.verified) >= self.REMEMBERED:
+            self.verified.clear()
+        self.verified[mac] = values
+
+
+def keyed_state(key: bytes) -> RowKey:
+    """The row MAC state for `key` (see RowKey)."""
+    return RowKey(key)
 
 
 def _part(v: Any) -> str | bytes | int | None:
@@ -148,9 +175,13 @@ def _check(target: Any, session: Any) -> None:
         stored = loaded["mac"]
     except KeyError:  # loaded without all bound fields: cannot be trusted
         raise integrity_error(table, _row_id(target)) from None
-    want = row_mac(_mac_state(session), table, values)
+    state = _mac_state(session)
+    if isinstance(stored, str) and state.seen(stored, values):
+        return
+    want = row_mac(state, table, values)
     if not isinstance(stored, str) or not hmac.compare_digest(want, stored):
         raise integrity_error(table, _row_id(target))
+    state.remember(stored, values)
 
 
 def _on_load(target: Any, context: Any) -> None:
