@@ -8,7 +8,8 @@ validated first, so a typo is a clear refusal rather than an empty list.
 The search box asks again on every keystroke, and a search that narrows to a few keys must
 look at every key, so that look is kept cheap: a page that comes back short already tells
 the total (the COUNT, a second look at every key, is skipped: both reads see the same
-snapshot), and on SQLite the alias is matched as stored, LIKE ignoring ASCII case by itself.
+snapshot), on SQLite the alias is matched as stored, LIKE ignoring ASCII case by itself, and
+a needle no key id can hold (most typed aliases) is looked for in the alias only.
 """
 from __future__ import annotations
 
@@ -131,6 +132,19 @@ def _as_stored(element: caseless, compiler: Any, **kw: Any) -> str:
     return str(compiler.process(element.clauses, **kw))
 
 
+# Key ids are UUIDs as `str(uuid.UUID)` writes them (engine.rand): 36 characters, lowercase
+# hex digits and hyphens.
+_KEY_ID_CHARS = frozenset("0123456789abcdef-")
+_KEY_ID_LENGTH = 36
+
+
+def could_be_in_a_key_id(needle: str) -> bool:
+    """False when no key id can hold `needle` (lowercase): a letter past f, a colon… A typed
+    alias then matches on the alias alone, which the (account, alias) index answers without
+    reading the key rows."""
+    return len(needle) <= _KEY_ID_LENGTH and set(needle) <= _KEY_ID_CHARS
+
+
 def key_filters(domain_id: str, *, key_state=None, key_spec=None, key_usage=None, origin=None,
                 enterprise_project_id=None, search=None, created_after=None,
                 created_before=None, tags=None, default_keys=None) -> list[Any]:
@@ -153,8 +167,10 @@ def key_filters(domain_id: str, *, key_state=None, key_spec=None, key_usage=None
             raise _bad("search must be a string of at most 255 characters")
         needle = search.strip().lower()
         if needle:  # substring of the alias (any case) or of the id
-            where.append(or_(caseless(Cmk.key_alias).contains(needle, autoescape=True),
-                             col(Cmk.key_id).contains(needle, autoescape=True)))
+            found = [caseless(Cmk.key_alias).contains(needle, autoescape=True)]
+            if could_be_in_a_key_id(needle):
+                found.append(col(Cmk.key_id).contains(needle, autoescape=True))
+            where.append(or_(*found))
     if created_after is not None:
         where.append(Cmk.creation_date >= _when("created_after", created_after))
     if created_before is not None:

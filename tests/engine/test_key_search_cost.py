@@ -19,7 +19,8 @@ N = 120
 
 def _alias(i: int) -> str:
     case = ("Key", "key", "KEY")[i % 3]
-    return f"{case}-{i:03d}-{'Prod' if i % 4 == 0 else 'dev'}{'_x' if i % 10 == 0 else ''}"
+    hexy = "-BEEF-0a" if i % 7 == 0 else ""  # hex digits only: could be in a key id too
+    return f"{case}-{i:03d}-{'Prod' if i % 4 == 0 else 'dev'}{'_x' if i % 10 == 0 else ''}{hexy}"
 
 
 @pytest.fixture
@@ -66,7 +67,8 @@ class Statements:
 
 
 @pytest.mark.parametrize("search", ["prod", "PROD", "Prod", "key-01", "KEY-01", "-0", "7", "ey-1",
-                                    "_x", "%", "_", "0000-4000", "0000000a", "zzz", "  dev  ", ""])
+                                    "_x", "%", "_", "0000-4000", "0000000a", "0000000A", "beef", "f-0a",
+                                    "00000077-0000-4000-8000-000000000077", "zzz", "  dev  ", ""])
 def test_pages_and_totals_are_those_of_the_plain_definition(eng, many, search):
     for limit, offset in [(50, 0), (7, 0), (7, 14), (1, 0), (40, 40), (1000, 0),
                           (10, N - 5), (10, N), (10, N + 30)]:
@@ -99,8 +101,8 @@ def test_a_full_page_or_one_past_the_end_is_counted(eng, many):
     assert page.keys == () and page.total == N and len(seen.counts()) == 1
 
 
-def _where_sql(dialect) -> str:
-    stmt = select(Cmk.key_id).where(*key_filters("d", search="Prod"))
+def _where_sql(dialect, search: str = "Prod") -> str:
+    stmt = select(Cmk.key_id).where(*key_filters("d", search=search))
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
@@ -114,3 +116,15 @@ def test_on_postgresql_the_alias_is_lowered_first():
     # PostgreSQL's LIKE heeds case: the alias is lowered, the needle is lowercase already
     sql = _where_sql(postgresql.dialect())
     assert "lower(cmk.key_alias) LIKE " in sql and "'prod'" in sql
+
+
+@pytest.mark.parametrize("search,in_ids", [
+    ("Prod", False), ("key-011", False), ("a:b", False), ("g", False), ("_", False),
+    ("7", True), ("BEEF", True), ("0000-4000", True), ("-", True),
+    ("00000077-0000-4000-8000-000000000077", True), ("00000077-0000-4000-8000-0000000000770", False),
+])
+def test_the_key_id_is_searched_only_for_what_a_key_id_can_hold(search, in_ids):
+    # key ids are UUIDs: 36 lowercase hex digits and hyphens; any other needle is an alias's
+    sql = _where_sql(sqlite.dialect(), search)
+    assert ("cmk.key_id LIKE" in sql) is in_ids
+    assert "cmk.key_alias LIKE" in sql
