@@ -133,7 +133,8 @@ class KeysScreen(PagedListScreen):
                          label="list keys", done=lambda page: self._show(page, cursor, acting),
                          failed=self._refused)
         if quotas:
-            self.call_engine(self._read_ahead(FIRST_QUOTAS, acting, kms.user_quotas), group="keys-quota", exclusive=True, label="key quotas", quiet=True,
+            count_quotas = self._read_ahead(FIRST_QUOTAS, acting, kms.user_quotas)
+            self.call_engine(count_quotas, group="keys-quota", exclusive=True, label="key quotas", quiet=True,
                              done=lambda found: self._show_quotas(found, acting),
                              failed=lambda _e: self._show_quotas((), acting))
 

@@ -48,7 +48,8 @@ class KeyTable(PagedTable):
         self.on_rows_painted = callback
 
     def render_line(self, y: int) -> Strip:
-        if self.on_rows_painted is not None and self.row_count:  # this frame shows rows
+        # this frame shows rows, unless the app holds its frames back (App.batch_update)
+        if self.on_rows_painted is not None and self.row_count and not self.app._batch_count:
             callback, self.on_rows_painted = self.on_rows_painted, None
             self.call_later(callback)
         return super().render_line(y)

@@ -18,6 +18,7 @@ lands in the dialog's fields in order instead of in the screen below.
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ from dewtui.shell.operations_palette import OperationsProvider
 from engine import DewError, Engine
 
 if TYPE_CHECKING:  # the scheduler (APScheduler, the engine's jobs) loads after the first frame
+    from dewtui.shell.prefetch import Prefetch
     from dewtui.shell.scheduler_bridge import SchedulerBridge
     from engine.catalog import DueReport
 
@@ -95,7 +97,7 @@ class DewApp(EngineBridge, App):
         report: DueReport
 
     def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False,
-                 offer_passphrase: bool = False) -> None:
+                 offer_passphrase: bool = False, prefetch: Prefetch | None = None) -> None:
         super().__init__()
         self.held_keys: list[events.Key] = []  # typed while the previous key was handled
         self.key_in_flight: events.Key | None = None  # handed to a widget, not handled yet
@@ -108,6 +110,8 @@ class DewApp(EngineBridge, App):
         self.inbox_watch = InboxWatch(self)
         self.scheduler_bridge: SchedulerBridge | None = None
         self.after_first_page: list | None = []  # what waits for the first screen's first page
+        self._first_switch = False  # switching to the first area (from Textual's blank screen)
+        self.prefetch = prefetch  # the first screen's data, read while the app starts
 
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -121,7 +125,11 @@ class DewApp(EngineBridge, App):
     def _start(self) -> None:
         self.principal = self.engine.principal.name
         self._show_header()
-        self.switch_mode(DEFAULT_AREA)
+        self._first_switch = True  # from Textual's blank screen: no frame to hold back
+        try:
+            self.switch_mode(DEFAULT_AREA)
+        finally:
+            self._first_switch = False
         self.inbox_watch.start()
         self.look_for_server()
         self.set_interval(self.SERVE_POLL, self.look_for_server, name="serve-watch")
@@ -129,6 +137,12 @@ class DewApp(EngineBridge, App):
             self.call_after_refresh(self.start_scheduler, None, True)  # the engine without it
         if self.offer_passphrase:  # over the keys, once their first page is painted
             self.when_first_page_shown(self._offer_passphrase)
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds frames back for `delay` on a mode switch, to hide the screen going
+        away; the first switch replaces a blank screen, so its first frame goes out at once."""
+        if not self._first_switch:
+            super().delay_update(delay)
 
     def _offer_passphrase(self) -> None:
         from dewtui.shell.rootkey_actions import offer_root_passphrase
@@ -330,8 +344,15 @@ def run_tui(home: str | None = None) -> int:
     except DewError as err:
         print(f"dewtui: {err.code}: {err.message}")
         return 2
+    prefetch = None
+    if not engine.sealed:  # the keys screen's first page, read while Textual starts
+        from dewtui.keys.screen import first_page_calls
+        from dewtui.shell.prefetch import Prefetch
+        prefetch = Prefetch(first_page_calls(engine, shutil.get_terminal_size().lines))
     try:
-        result = DewApp(engine, scheduler=True, offer_passphrase=True).run()
+        result = DewApp(engine, scheduler=True, offer_passphrase=True, prefetch=prefetch).run()
         return result if isinstance(result, int) else 0
     finally:
+        if prefetch is not None:
+            prefetch.wait()
         engine.close()

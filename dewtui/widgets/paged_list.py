@@ -32,6 +32,9 @@ class PagedListScreen(DewScreen):
         self.lq = query  # the list query: filters, sort, limit, offset
         self.total: int | None = None  # rows matching the filters; None until the first page
         self.refused_as = ""  # the user the list was refused to (shown empty with the reason)
+        # a page shown before the table knew its height (read while the app started): the
+        # table's first PageSize says whether it fits; until then it needs no reload
+        self.page_before_layout = False
 
     def reload(self, cursor: str = "keep") -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -80,12 +83,18 @@ class PagedListScreen(DewScreen):
         self.reload("top")
 
     def on_screen_resume(self) -> None:
+        if self.page_before_layout:
+            return
         if self.total is not None or self.refused_as not in ("", getattr(self.app, "principal", "")):
             self.refused_as = ""
             self.reload()
 
     def on_paged_table_page_size(self, message: PagedTable.PageSize) -> None:
         rows = message.rows
+        if self.page_before_layout:
+            self.page_before_layout = False
+            if rows == self.lq.limit:
+                return  # the page shown fits the table
         self.lq = replace(self.lq, limit=rows, offset=self.lq.offset // rows * rows)
         self.reload()
 

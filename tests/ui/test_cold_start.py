@@ -1,15 +1,112 @@
-"""What keeps the TUI's start short without changing what it shows: the footer keeps its keys
-while the bindings it shows stay the same, the garbage collector paused for the start runs
-again once the first page is on screen."""
+"""What keeps the TUI's start short without changing what it shows: the keys' first page read
+while the app starts is the page shown (asked for once, drawn in the first frame), the footer
+keeps its keys while the bindings it shows stay the same, the garbage collector paused for the
+start runs again once the first page is on screen."""
 from __future__ import annotations
 
 import gc
+import threading
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
+from dewtui.keys.screen import first_page_calls
+from dewtui.keys.table import KeyTable
 from dewtui.shell import gc_pause
+from dewtui.shell.prefetch import Prefetch
+from engine import DewError
 from ui.helpers import SIZE, make_app, settle
+
+
+def record_calls(monkeypatch, kms, name: str) -> list[dict]:
+    """Record every call of `kms.<name>` (its keyword arguments), calling through."""
+    real = getattr(kms, name)
+    calls: list[dict] = []
+
+    def recorded(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kms, name, recorded)
+    return calls
+
+
+def shown(app) -> tuple[list[str], str, str]:
+    """The key ids in the table, the status line and the quota line."""
+    screen = app.screen
+    table = screen.query_one(KeyTable)
+    ids = [str(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)]
+    return ids, str(screen.query_one("#status", Static).render()), str(screen.query_one("#quota", Static).render())
+
+
+async def shown_without_read_ahead(engine) -> tuple[list[str], str, str]:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        return shown(app)
+
+
+async def test_the_page_read_ahead_is_the_page_shown_and_asked_for_once(keys_eng, monkeypatch):
+    expected = await shown_without_read_ahead(keys_eng)
+    lists = record_calls(monkeypatch, keys_eng.kms, "list_keys")
+    quotas = record_calls(monkeypatch, keys_eng.kms, "user_quotas")
+    prefetch = Prefetch(first_page_calls(keys_eng, SIZE[1]))
+    prefetch.wait()
+    app = make_app(keys_eng, prefetch=prefetch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app) == expected
+        assert app.screen.lq.limit == app.screen.query_one(KeyTable).size.height - 1
+        assert len(lists) == 1 and len(quotas) == 1  # the reads made ahead, none again
+
+
+async def test_a_page_read_ahead_still_running_is_waited_for_not_asked_again(keys_eng, monkeypatch):
+    expected = await shown_without_read_ahead(keys_eng)
+    gate = threading.Event()
+    real = keys_eng.kms.list_keys
+    lists: list[dict] = []
+
+    def slow(**kwargs):
+        lists.append(kwargs)
+        gate.wait(10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(keys_eng.kms, "list_keys", slow)
+    prefetch = Prefetch(first_page_calls(keys_eng, SIZE[1]))
+    app = make_app(keys_eng, prefetch=prefetch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        assert shown(app) == expected
+        assert len(lists) == 1
+
+
+async def test_a_page_read_ahead_for_another_terminal_height_is_not_shown(keys_eng, monkeypatch):
+    expected = await shown_without_read_ahead(keys_eng)
+    lists = record_calls(monkeypatch, keys_eng.kms, "list_keys")
+    prefetch = Prefetch(first_page_calls(keys_eng, SIZE[1] - 10))
+    prefetch.wait()
+    app = make_app(keys_eng, prefetch=prefetch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown(app) == expected
+        assert [c["limit"] for c in lists] == [SIZE[1] - 17, SIZE[1] - 7]  # read ahead, then its own
+
+
+async def test_a_refused_read_ahead_is_shown_as_a_refused_list(keys_eng, monkeypatch):
+    def refused(**_kwargs):
+        raise DewError("KMS.0301", "no permission to list keys", 403)
+
+    monkeypatch.setattr(keys_eng.kms, "list_keys", refused)
+    prefetch = Prefetch(first_page_calls(keys_eng, SIZE[1]))
+    prefetch.wait()
+    app = make_app(keys_eng, prefetch=prefetch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids, status, _quota = shown(app)
+        assert ids == [] and status.startswith("KMS.0301: no permission to list keys")
+        assert app.after_first_page is None  # what waits for the first page went on
 
 
 def footer_keys(app) -> list[FooterKey]:
