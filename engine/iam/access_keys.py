@@ -31,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from engine import rowload
 from engine.context import Context
 from engine.errors import DewError
 from engine.iam.decision import decide, refusal
@@ -219,8 +220,12 @@ class IamAccessKeys(IamLookups):
 def stored_project_id(ctx: Context, domain_id: str) -> str | None:
     """The project id of account `domain_id` if it was ever made (reads only)."""
     with ctx.db.session(write=False) as s:
-        row = s.get(AccountProject, domain_id)
-        return row.project_id if row is not None else None
+        return _project_of(s, domain_id)
+
+
+def _project_of(s: Session, domain_id: str) -> str | None:
+    row = rowload.get(s, AccountProject, domain_id)
+    return row.project_id if row is not None else None
 
 
 def account_project_id(ctx: Context, domain_id: str) -> str:
@@ -280,9 +285,9 @@ def verify_signed_request(ctx: Context, access: object, string_to_sign: object, 
         raise _unauthenticated("Incorrect IAM authentication information: the request time "
                                "(X-Sdk-Date) is more than 15 minutes from the server's time")
     hsm = ctx.hsm
-    with ctx.db.session(write=False) as s:
-        k = s.get(AccessKey, access) if ACCESS_RE.fullmatch(access) else None
-        owner = s.get(User, k.user_id) if k is not None else None
+    with ctx.db.session(write=False) as s:  # (rowload: one request is a few short reads)
+        k = rowload.get(s, AccessKey, access) if ACCESS_RE.fullmatch(access) else None
+        owner = rowload.get(s, User, k.user_id) if k is not None else None
         secret = hsm.open(k.secret_sealed, SEAL_LABEL, k.access) if k is not None else _DUMMY_KEY
         expected = hmac.new(secret, string_to_sign.encode(), hashlib.sha256).hexdigest()
         good = hmac.compare_digest(expected, signature.lower())
@@ -290,7 +295,7 @@ def verify_signed_request(ctx: Context, access: object, string_to_sign: object, 
             raise _unauthenticated()
         principal = Principal(owner.user_id, owner.name, owner.domain_id, owner.is_admin)
         stale_use = k.last_used_at is None or now - k.last_used_at >= LAST_USED_EVERY
-    own_project = stored_project_id(ctx, principal.domain_id) or ""  # none yet: none matches
+        own_project = _project_of(s, principal.domain_id) or ""  # none yet: none matches
     if not own_project or not hmac.compare_digest(own_project, project_id):
         raise DewError(WRONG_PROJECT, "The IAM user is not authorized to access the API: the "
                                       "project id is not the access key owner's", 403)
