@@ -143,7 +143,11 @@ class Database:
                 conn.close()
 
     def dispose(self) -> None:
-        self.drop_group_session()
+        """Close the connections; a group still at work (another thread) keeps its own."""
+        with self.groups.condition:
+            at_work = self.groups.held_by_another() or self.groups.held_here()
+        if not at_work:
+            self.drop_group_session()
         self.engine.dispose()
 
 
