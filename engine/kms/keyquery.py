@@ -6,8 +6,8 @@ one page of rows (plus their tags, in one IN query) leaves the database. Filter 
 validated first, so a typo is a clear refusal rather than an empty list.
 
 The search box asks again on every keystroke, and a search that narrows to a few keys must
-look at every key, so that look is kept cheap: the last page (no row after it) already
-tells the total (the COUNT, a second look at every key, is skipped: both reads see the same
+look at every key, so that look is kept cheap: a page that comes back short already tells
+the total (the COUNT, a second look at every key, is skipped: both reads see the same
 snapshot), on SQLite the alias is matched as stored, LIKE ignoring ASCII case by itself, and
 a needle no key id can hold (most typed aliases) is looked for in the alias only.
 """
@@ -194,12 +194,10 @@ def query_keys(s: Session, where: list[Any], *, sort: str = "creation_date",
     by = SORTS[sort]
     # key_id breaks ties so pages never overlap or skip rows between calls
     order = (by.desc(), col(Cmk.key_id).desc()) if descending else (by.asc(), col(Cmk.key_id).asc())
-    # one row past the page says whether another page follows
-    rows = s.exec(select(Cmk).where(*where).order_by(*order).limit(limit + 1).offset(offset)).all()
-    more, rows = len(rows) > limit, rows[:limit]
-    if not more and (rows or not offset):  # the last page: it tells the total
+    rows = s.exec(select(Cmk).where(*where).order_by(*order).limit(limit).offset(offset)).all()
+    if len(rows) < limit and (rows or not offset):  # the last page: it tells the total
         total = offset + len(rows)
-    else:  # more pages follow, or nothing is left past the offset (rows went away): count
+    else:  # a full page, or nothing past the end (rows went away): count them
         total = s.exec(select(func.count()).select_from(Cmk).where(*where)).one()
     tags: dict[str, list[Tag]] = {r.key_id: [] for r in rows}
     if rows:
