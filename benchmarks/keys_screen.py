@@ -25,6 +25,7 @@ benchmark's business); keys are bulk-inserted with their row MACs, as `due_work.
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import sys
 import tempfile
@@ -148,8 +149,8 @@ async def one_round(eng: Engine, keystrokes: int) -> Round:
 def measure(tmp: Path, big: int = 10_000, small: int = 100, rounds: int = 5,
             keystrokes: int = 3) -> dict[str, tuple[float, float]]:
     """{figure: (median at `big` keys, median at `small`)}, seconds, for "open", "keystroke
-    to rows" and "keystroke to frame"; rounds interleaved (small then big), after one
-    unmeasured round each."""
+    to rows" and "keystroke to frame"; rounds interleaved (small then big, then big then
+    small), after one unmeasured round each."""
     engines = {}
     for n in (small, big):
         eng = Engine.open(home=tmp / f"keys-screen-{n}", clock=FrozenClock(T0), rng=SeededRng(3))
@@ -159,8 +160,9 @@ def measure(tmp: Path, big: int = 10_000, small: int = 100, rounds: int = 5,
     try:
         for n in (small, big):  # warm: imports, compiled CSS, the page cache
             asyncio.run(one_round(engines[n], 1))
-        for _ in range(rounds):
-            for n in (small, big):
+        for i in range(rounds):
+            for n in (small, big) if i % 2 == 0 else (big, small):  # neither always goes first
+                gc.collect()  # the previous app's garbage is not collected during this one
                 done[n].append(asyncio.run(one_round(engines[n], keystrokes)))
     finally:
         for eng in engines.values():
