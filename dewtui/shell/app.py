@@ -31,11 +31,11 @@ from textual.reactive import reactive, var
 from textual.screen import ModalScreen
 
 from dewtui.events.inbox_watch import InboxWatch
-from dewtui.shell.areas import AREAS, DEFAULT_AREA
+from dewtui.shell.areas import AREAS, DEFAULT_AREA, provider_later
 from dewtui.shell.bridge import EngineBridge
 from dewtui.shell import gc_pause
 from dewtui.shell.commands import ActionsProvider
-from dewtui.shell.operations_palette import OperationsProvider
+from dewtui.shell.stylesheet import ReparseOnChange
 from engine import DewError, Engine
 
 if TYPE_CHECKING:  # the scheduler (APScheduler, the engine's jobs) loads after the first frame
@@ -76,7 +76,8 @@ class DewApp(EngineBridge, App):
     CSS_PATH = [PACKAGE / sheet for sheet in STYLESHEETS]
     BINDINGS = GLOBAL_BINDINGS
     MODES = {a.id: a.screen for a in AREAS}
-    COMMANDS = App.COMMANDS | {ActionsProvider, OperationsProvider} | {p for a in AREAS for p in a.providers}
+    COMMANDS = (App.COMMANDS | {ActionsProvider, provider_later("dewtui.shell.operations_palette:OperationsProvider")}
+                | {p for a in AREAS for p in a.providers})
 
     engine: var[Engine] = var(None, init=False)  # type: ignore[arg-type]  # what screens call
     principal: reactive[str] = reactive("", init=False)  # the acting user's name
@@ -99,6 +100,7 @@ class DewApp(EngineBridge, App):
     def __init__(self, engine: Engine, *, location: str | None = None, scheduler: bool = False,
                  offer_passphrase: bool = False, prefetch: Prefetch | None = None) -> None:
         super().__init__()
+        self.stylesheet = ReparseOnChange(variables=self.get_css_variables())  # parsed once at start
         self.held_keys: list[events.Key] = []  # typed while the previous key was handled
         self.key_in_flight: events.Key | None = None  # handed to a widget, not handled yet
         self._key_timer = None

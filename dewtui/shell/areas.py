@@ -29,7 +29,7 @@ def _screen_later(path: str) -> Callable[[], Screen]:
     return lambda: _find(path)()
 
 
-def _provider_later(path: str) -> Callable[[], type[Provider]]:
+def provider_later(path: str) -> Callable[[], type[Provider]]:
     """The palette provider class `module:Name`, imported when the palette first opens
     (Textual calls a non-Provider entry of `COMMANDS` for the class)."""
     return lambda: _find(path)  # type: ignore[no-any-return]
@@ -48,7 +48,7 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area("keys", "Keys", "1", KeysScreen, (KeyJumpProvider,)),
     Area("secrets", "Secrets", "2", _screen_later("dewtui.secrets.screen:SecretsScreen"),
-         (_provider_later("dewtui.secrets.screen:SecretJumpProvider"),)),
+         (provider_later("dewtui.secrets.screen:SecretJumpProvider"),)),
     Area("events", "Events", "3", _screen_later("dewtui.events.screen:EventsScreen")),
     Area("notifications", "Notifications", "4", _screen_later("dewtui.events.notifications:NotificationsScreen")),
     Area("audit", "Audit", "5", _screen_later("dewtui.audit.screen:AuditScreen")),

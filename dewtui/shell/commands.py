@@ -14,8 +14,6 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from dewtui.shell.rootkey_actions import RootKeyActions
-
 
 def _bindings(node: object) -> Iterator[Binding]:
     for b in getattr(node, "BINDINGS", ()):
@@ -27,6 +25,7 @@ def _bindings(node: object) -> Iterator[Binding]:
 
 def palette_entries(app, screen: Screen) -> list[tuple[str, str, object, str]]:
     """(title, action, namespace, help) for the app's and the screen's described actions."""
+    from dewtui.shell.rootkey_actions import RootKeyActions  # its dialogs load with the palette
     out: list[tuple[str, str, object, str]] = []
     seen: set[str] = set()
     for node in (screen, app, RootKeyActions(app)):  # root key actions: no key, palette only

@@ -5,6 +5,8 @@ start runs again once the first page is on screen."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
 
 from textual.widgets import Input, Static
@@ -14,6 +16,7 @@ from dewtui.keys.screen import first_page_calls
 from dewtui.keys.table import KeyTable
 from dewtui.shell import gc_pause
 from dewtui.shell.prefetch import Prefetch
+from dewtui.shell.stylesheet import ReparseOnChange
 from engine import DewError
 from ui.helpers import SIZE, make_app, settle
 
@@ -158,3 +161,57 @@ def test_resume_leaves_a_collector_it_did_not_pause_as_it_is():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def sheet_with(variables: dict[str, str], *sources: str) -> ReparseOnChange:
+    sheet = ReparseOnChange(variables=variables)
+    for n, css in enumerate(sources):
+        sheet.add_source(css, read_from=(f"sheet{n}.tcss", ""))
+    sheet.parse()
+    return sheet
+
+
+def colors(sheet: ReparseOnChange) -> dict[str, str]:
+    return {name: rule.styles.color.hex for rule in sheet.rules for name in rule.selector_names}
+
+
+def test_a_reparse_with_the_same_variables_and_sources_keeps_the_rules():
+    sheet = sheet_with({"accent": "#ff0000"}, "Static { color: $accent; }")
+    rules = list(sheet.rules)
+    sheet.set_variables({"accent": "#ff0000"})
+    sheet.reparse()
+    assert all(a is b for a, b in zip(sheet.rules, rules)) and len(sheet.rules) == len(rules)
+
+
+def test_other_variables_are_parsed_again():
+    sheet = sheet_with({"accent": "#ff0000"}, "Static { color: $accent; }")
+    sheet.set_variables({"accent": "#0000ff"})
+    sheet.reparse()
+    assert colors(sheet) == {"Static": "#0000FF"}
+
+
+def test_a_new_source_is_parsed_at_the_reparse_beside_the_kept_rules():
+    sheet = sheet_with({"accent": "#ff0000"}, "Static { color: $accent; }")
+    kept = sheet.rules[0]
+    sheet.add_source("Label { color: #00ff00; }", read_from=("later.tcss", ""))
+    sheet.set_variables({"accent": "#ff0000"})
+    sheet.reparse()
+    assert sheet.rules[0] is kept and colors(sheet) == {"Static": "#FF0000", "Label": "#00FF00"}
+
+
+# Loaded when first used, never by starting the TUI: the other areas, dialogs and forms (the
+# text area and tree-sitter), the operations palette, the server, the CLI's commands, the
+# scheduler, the asymmetric crypto (keys are made and used in the engine's worker calls).
+NOT_AT_START = ("tree_sitter", "textual.widgets._text_area", "dewtui.widgets.form",
+                "dewtui.shell.rootkey_dialogs", "dewtui.shell.rootkey_actions",
+                "dewtui.shell.operations_palette", "dewtui.secrets", "dewtui.events.screen",
+                "dewtui.audit", "dewtui.iam", "dewtui.serve", "dewtui.cli.operations",
+                "dewtui.cli.headless", "apscheduler", "cryptography.hazmat.primitives.asymmetric")
+
+
+def test_starting_the_tui_imports_only_what_its_first_frame_needs():
+    probe = ("import sys, dewtui.__main__; from dewtui.shell.app import run_tui; "
+             "from dewtui.keys.screen import first_page_calls; import dewtui.shell.prefetch; "
+             f"print(sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r})))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
