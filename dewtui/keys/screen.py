@@ -48,6 +48,7 @@ def first_page_calls(engine, lines: int) -> dict:
 
 
 class KeysScreen(PagedListScreen):
+    AUTO_FOCUS = "#keys"  # the table, from the start: the footer's first keys are the table's
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", tooltip="alias or id, as you type"),
         Binding("n", "create", "New key"),

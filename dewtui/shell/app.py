@@ -121,8 +121,8 @@ class DewApp(EngineBridge, App):
             gc_pause.resume()
             from dewtui.shell.unseal import UnsealDialog
             self.push_screen(UnsealDialog(), self._unseal)
-        else:
-            self._start()
+        else:  # once the app is up: Textual shows no frame while its own start-up runs (a
+            self.call_later(self._start)  # first screen built within it is drawn twice)
 
     def _start(self) -> None:
         self.principal = self.engine.principal.name

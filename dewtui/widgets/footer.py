@@ -4,7 +4,8 @@ terminal that cuts the last bindings still shows how to find them all.
 Textual's footer rebuilds all its keys on every "bindings may have changed" signal (each
 focus change, screen resume or suspend, dialog pushed or popped): dozens of times while the
 app starts, each time the same keys. This one rebuilds only when what it would show differs
-from what it shows, once per refresh however many signals came in.
+from what it shows, once per refresh however many signals came in; its first keys are
+mounted at once, so that they are in the screen's first frame.
 """
 from __future__ import annotations
 
@@ -39,7 +40,11 @@ class DewFooter(Footer):
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
-        if self.is_attached and screen is self.screen and not self._check_pending:
+        if self._shown is None and not self.children and self.is_attached and screen is self.screen:
+            # the first keys, at once: in the screen's first frame (a recompose would wait for
+            # the screen to finish mounting, and then its first frame would go without them)
+            self.mount_all(list(self.compose()))
+        elif self.is_attached and screen is self.screen and not self._check_pending:
             self._check_pending = True
             self.call_after_refresh(self._recompose_if_changed)
 

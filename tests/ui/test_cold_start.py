@@ -12,11 +12,12 @@ import threading
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
-from dewtui.keys.screen import first_page_calls
+from dewtui.keys.screen import KeysScreen, first_page_calls
 from dewtui.keys.table import KeyTable
 from dewtui.shell import gc_pause
 from dewtui.shell.prefetch import Prefetch
 from dewtui.shell.stylesheet import ReparseOnChange
+from dewtui.widgets.footer import DewFooter
 from engine import DewError
 from ui.helpers import SIZE, make_app, settle
 
@@ -127,6 +128,33 @@ async def test_footer_keeps_its_keys_while_the_bindings_stay_the_same(keys_eng):
         after = footer_keys(app)
         assert [k.action for k in before] == [k.action for k in after]
         assert all(a is b for a, b in zip(before, after)) and len(after) == len(before)
+
+
+async def test_footer_builds_its_keys_once_while_the_keys_screen_starts(keys_eng, monkeypatch):
+    builds: list[list[str]] = []  # the actions of each set of keys the footer built
+    real_compose = DewFooter.compose
+
+    def counting(self):
+        widgets = list(real_compose(self))
+        if widgets:
+            builds.append([w.action for w in widgets if isinstance(w, FooterKey)])
+        return iter(widgets)
+
+    monkeypatch.setattr(DewFooter, "compose", counting)
+    at_mount: list[int] = []  # the footer's keys when the screen is mounted, before its first frame
+    real_mount = KeysScreen.on_mount
+
+    def mounted(self):
+        real_mount(self)
+        at_mount.append(len(self.query_one(DewFooter).children))
+
+    monkeypatch.setattr(KeysScreen, "on_mount", mounted)
+    app = make_app(keys_eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one(KeyTable)
+        assert builds == [[k.action for k in footer_keys(app)]]  # the table's keys, built once
+        assert at_mount == [len(footer_keys(app))]
 
 
 async def test_footer_shows_the_keys_of_the_newly_focused_widget(keys_eng):
