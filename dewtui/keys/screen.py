@@ -98,9 +98,14 @@ class KeysScreen(PagedListScreen):
 
     def on_mount(self) -> None:
         self.query_one(KeyTable).focus()
+        self._show_read_ahead()
+        # the project filter's choices are not on screen: asked for once the first page is
+        when_shown = getattr(self.app, "when_first_page_shown", None)
+        (when_shown or (lambda callback: callback()))(self._list_projects)
+
+    def _list_projects(self) -> None:
         self.call_engine(self.engine.kms.list_enterprise_projects, done=self._set_projects,
                          label="list projects", quiet=True)
-        self._show_read_ahead()
 
     def _show_read_ahead(self) -> None:
         """Show the first page (and quotas) read while the app started, if they are in: drawn

@@ -243,3 +243,20 @@ def test_starting_the_tui_imports_only_what_its_first_frame_needs():
              f"print(sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r})))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+async def test_the_project_filter_choices_are_asked_for_after_the_first_page(keys_eng, monkeypatch):
+    app = make_app(keys_eng)
+    real = keys_eng.kms.list_enterprise_projects
+    asked: list[bool] = []  # whether the first page was shown when the projects were asked for
+
+    def projects(*args, **kwargs):
+        asked.append(app.after_first_page is None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(keys_eng.kms, "list_enterprise_projects", projects)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert asked == [True]
+        options = [str(prompt) for prompt, _value in app.screen.query_one("#f-project")._options[1:]]
+        assert options == real()
