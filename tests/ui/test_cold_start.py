@@ -12,6 +12,7 @@ import threading
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
+from dewtui.__main__ import tui_only
 from dewtui.keys.screen import KeysScreen, first_page_calls
 from dewtui.keys.table import KeyTable
 from dewtui.shell import gc_pause
@@ -228,13 +229,15 @@ def test_a_new_source_is_parsed_at_the_reparse_beside_the_kept_rules():
 
 
 # Loaded when first used, never by starting the TUI: the other areas, dialogs and forms (the
-# text area and tree-sitter), the operations palette, the server, the CLI's commands, the
-# scheduler, the asymmetric crypto (keys are made and used in the engine's worker calls).
+# text area and tree-sitter), the operations palette, the server, the CLI's commands and
+# Click itself, the scheduler, the asymmetric crypto (keys are made and used in the engine's
+# worker calls).
 NOT_AT_START = ("tree_sitter", "textual.widgets._text_area", "dewtui.widgets.form",
                 "dewtui.shell.rootkey_dialogs", "dewtui.shell.rootkey_actions",
                 "dewtui.shell.operations_palette", "dewtui.secrets", "dewtui.events.screen",
                 "dewtui.audit", "dewtui.iam", "dewtui.serve", "dewtui.cli.operations",
-                "dewtui.cli.headless", "apscheduler", "cryptography.hazmat.primitives.asymmetric")
+                "dewtui.cli.headless", "apscheduler", "cryptography.hazmat.primitives.asymmetric",
+                "click")
 
 
 def test_starting_the_tui_imports_only_what_its_first_frame_needs():
@@ -260,3 +263,13 @@ async def test_the_project_filter_choices_are_asked_for_after_the_first_page(key
         assert asked == [True]
         options = [str(prompt) for prompt, _value in app.screen.query_one("#f-project")._options[1:]]
         assert options == real()
+
+
+def test_only_a_bare_command_line_or_a_home_starts_the_tui_without_click(monkeypatch):
+    monkeypatch.delenv("_DEWTUI_COMPLETE", raising=False)
+    assert tui_only([]) == (True, None)
+    assert tui_only(["--home", "/data/dew"]) == (True, "/data/dew")
+    for argv in (["--home"], ["--help"], ["--home", "--help"], ["--home", "d", "kms"], ["kms"], ["--home=d"]):
+        assert tui_only(argv) == (False, None), argv
+    monkeypatch.setenv("_DEWTUI_COMPLETE", "bash_source")  # completion asks through Click
+    assert tui_only([]) == (False, None)
