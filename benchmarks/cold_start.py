@@ -1,6 +1,7 @@
 """The TUI's cold start: from launching `dewtui` to its keys screen painted with the newest
 key's row, in a real pseudo-terminal (120x36), with 100,000 keys in the database; against a
-minimal Textual app painting one line, launched the same way in the same run.
+minimal Textual app painting one line, launched the same way in the same run; and, for
+scale, a process that only imports the engine and the Textual widgets the keys screen uses.
 
 Each launch is a new process (imports, opening the engine, the first frame); the figure is
 the median of a few launches, the time until the marker text reaches the terminal. Compiled
@@ -33,6 +34,17 @@ class Hello(App):
     def compose(self):
         yield Static("cold-start-marker")
 Hello().run()
+"""
+# What no start of the TUI can go below: importing the engine (Engine.open needs it all) and
+# the Textual widgets of the keys screen (the garbage collector paused, as the TUI pauses it
+# while it starts), nothing run; launched and timed the same way.
+IMPORTS_ALONE = """
+import gc
+gc.disable()
+from textual.app import App
+from textual.widgets import DataTable, Footer, Input, Select, Static
+import engine
+print("imports-done-marker")
 """
 TIMEOUT = 60.0
 
@@ -98,7 +110,9 @@ def prepare(home: Path, keys: int) -> bytes:
 def cold_start(tmp: Path, keys: int = 100_000, launches: int = 5,
                runs: dict[str, list[float]] | None = None) -> tuple[float, float]:
     """(dewtui to its painted keys screen, a minimal Textual app to its painted line), seconds:
-    medians; each launch's figure goes to `runs` ("dewtui", "minimal") when given."""
+    medians; each launch's figure goes to `runs` ("dewtui", "minimal") when given, and then
+    also the launches of a process that only imports what the TUI cannot start without
+    ("imports alone")."""
     home = tmp / "cold"
     marker = prepare(home, keys)
     env = {k: v for k, v in os.environ.items()
@@ -109,13 +123,16 @@ def cold_start(tmp: Path, keys: int = 100_000, launches: int = 5,
                PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
     app = [sys.executable, "-m", "dewtui", "--home", str(home)]
     minimal = [sys.executable, "-c", MINIMAL_APP]
+    imports = [sys.executable, "-c", IMPORTS_ALONE]
     painted_after(app, marker, env)  # once: the page cache holds the files, as at a second launch
-    ours, base = [], []
+    ours, base, floor = [], [], []
     for _ in range(launches):
         ours.append(painted_after(app, marker, env))
         base.append(painted_after(minimal, b"cold-start-marker", env))
+        if runs is not None:
+            floor.append(painted_after(imports, b"imports-done-marker", env))
     if runs is not None:
-        runs.update(dewtui=ours, minimal=base)
+        runs.update({"dewtui": ours, "minimal": base, "imports alone": floor})
     return statistics.median(ours), statistics.median(base)
 
 
@@ -125,6 +142,9 @@ def main(keys: int = 100_000, launches: int = 5) -> None:
         ours, base = cold_start(Path(d), keys, launches, runs)
     print(f"dewtui to the painted keys screen ({keys:,} keys): {ours:.3f} s; "
           f"a minimal Textual app: {base:.3f} s; ratio {ours / base:.2f}")
+    floor = statistics.median(runs["imports alone"])
+    print(f"importing the engine and the keys screen's Textual widgets alone: {floor:.3f} s "
+          f"(ratio {floor / base:.2f}): the part no start of the TUI avoids")
     for name, times in runs.items():  # the machine may be shared: each launch, to judge noise
         print(f"  {name}: " + " ".join(f"{1000 * t:.0f}" for t in times) + " ms")
 
