@@ -183,7 +183,10 @@ class GroupCommit:
     def __init__(self, db: "Database") -> None:
         self._db = db
         self.enabled = db.is_sqlite
-        self._cv = threading.Condition()
+        lock = threading.Lock()
+        self._cv = threading.Condition(lock)  # observers (tests): told of every change
+        self._turn_cv = threading.Condition(lock)  # calls waiting for the turn: woken one at a time
+        self._done_cv = threading.Condition(lock)  # members waiting for their group's commit
         self._busy = False
         self._waiting = 0
         self._group: Group | None = None
@@ -207,20 +210,24 @@ class GroupCommit:
         """Does this thread hold the turn (a call nested in another call's work)?"""
         return self._holder == threading.get_ident()
 
+    def _changed(self) -> None:
+        self._cv.notify_all()  # (costs nothing when nobody observes)
+
     def enter(self) -> Group:
         with self._cv:
             self._waiting += 1
-            self._cv.notify_all()  # (lets an observer see the queue grow: `waiting`)
+            self._changed()  # (lets an observer see the queue grow: `waiting`)
             try:
                 while self._busy:
-                    self._cv.wait()
+                    self._turn_cv.wait()
             except BaseException:
-                self._cv.notify_all()  # a member may be waiting for this one to commit
+                self._turn_cv.notify()  # the turn may have been passed to this one
+                self._done_cv.notify_all()  # a member may be waiting for this one to commit
                 raise
             finally:
                 self._waiting -= 1
             self._busy, self._holder = True, threading.get_ident()
-            self._cv.notify_all()  # (an observer may wait for the turn to be taken)
+            self._changed()  # (an observer may wait for the turn to be taken)
             if self._group is None:
                 self._group = Group(self._db.group_session())
             return self._group
@@ -234,14 +241,15 @@ class GroupCommit:
                 self._group = None  # the next call starts the next group
             else:
                 self._busy, self._holder = False, None
-                self._cv.notify_all()
+                self._turn_cv.notify()  # one waiting call takes the turn
+                self._changed()
                 while not group.done:
                     if not self._busy and self._waiting == 0 and self._group is group:
                         # whoever was waiting gave up before taking the turn: commit it here
                         self._busy, self._holder, self._group = True, threading.get_ident(), None
                         commit_now = True
                         break
-                    self._cv.wait()
+                    self._done_cv.wait()
         if commit_now:
             try:
                 group.session.commit()
@@ -260,7 +268,9 @@ class GroupCommit:
                 with self._cv:
                     group.done = True
                     self._busy, self._holder = False, None
-                    self._cv.notify_all()
+                    self._done_cv.notify_all()
+                    self._turn_cv.notify()
+                    self._changed()
         if group.error is not None:
             raise GroupCommitFailed() from group.error
 
