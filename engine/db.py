@@ -12,6 +12,8 @@ database their MAC column, and any column or index added since (`_upgrade`).
 The hot path (`run`) sends a fixed SQL text straight to the driver on the session's
 connection: SQLAlchemy's per-statement compile and cache-key work costs more than SQLite's
 own execution. Statement listeners (`before_cursor_execute`) still see every such statement.
+Write calls on SQLite share transactions (`GroupCommit`) on one session kept on one
+connection (`group_session`), so a call pays no session set-up nor pool check-out.
 """
 from __future__ import annotations
 
