@@ -4,9 +4,11 @@ would differ) and no 0.2 s pressed look on buttons (a second click within it is 
 from __future__ import annotations
 
 import pytest
+import textual._wait
+from textual.css.stylesheet import Stylesheet
 from textual.widgets import Button, Input, TextArea
 
-from ui.helpers import make_app
+from ui.helpers import make_app, track_waiting_pumps
 from ui.sample_data import fixed_ec_material, populate_events, populate_keys, populate_users
 
 
@@ -36,6 +38,36 @@ def _short_idle_polls(monkeypatch):
     # tests' own settle() still waits for every worker and message before asserting.
     monkeypatch.setattr("textual._wait.SLEEP_GRANULARITY", 0.002)
     monkeypatch.setattr("textual._wait.SLEEP_IDLE", 0.001)
+    # and its least wait, 20 ms where the pilot waits for animations and the snapshot's last
+    # look, was fixed when textual._wait was imported: one 2 ms slice, as everywhere else
+    monkeypatch.setattr(textual._wait.wait_for_idle, "__defaults__", (0.002, 1))
+
+
+@pytest.fixture(autouse=True)
+def _waiting_pumps_tracked(monkeypatch):
+    """settle() sees which message pumps are handling a message (helpers.track_waiting_pumps)."""
+    track_waiting_pumps(monkeypatch)
+
+
+_PARSED_CSS: dict = {}  # (source, where from, ..., the variables) -> its rules, for this process
+
+
+@pytest.fixture(autouse=True)
+def _css_parsed_once(monkeypatch):
+    """Each test's app parses the same style sheets with the same variables: the rules parsed
+    for the first app serve every later one (Textual keeps them per app, and reuses them the
+    same way within one)."""
+    real_parse_rules = Stylesheet._parse_rules
+
+    def parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, frozenset(self._variables.items()))
+        try:
+            return _PARSED_CSS[key]
+        except KeyError:
+            rules = _PARSED_CSS[key] = real_parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+            return rules
+
+    monkeypatch.setattr(Stylesheet, "_parse_rules", parse_rules)
 
 
 @pytest.fixture

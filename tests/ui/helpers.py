@@ -2,8 +2,7 @@
 and `snap(...)` for SVG snapshots."""
 from __future__ import annotations
 
-from time import monotonic
-
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerState
 
@@ -11,40 +10,78 @@ from dewtui.shell.app import DewApp
 
 SIZE = (120, 40)
 LOCATION = "~/.local/share/dewtui/dew.db"  # fixed: the real tmp path varies per run
-SETTLE_ROUNDS = 500  # a bound, never reached by an app that settles: each round waits for work
-# A settled app stayed quiet this long: a layout pass can still post a message that starts
-# work (a paged table learning its height asks for its first page) a few idle polls later.
-QUIET_SECONDS = 0.05
+SETTLE_ROUNDS = 5000  # a bound, never reached by an app that settles: each round waits for work
+# A settled app found nothing to do this many rounds in a row, each round a layout pass: a layout
+# pass can still post a message that starts work (a paged table learning its height asks for
+# its first page), which the next round sees queued.
+QUIET_ROUNDS = 2
+
+
+def track_waiting_pumps(monkeypatch) -> None:
+    """Have every message pump (the app, each screen and widget) mark when it waits for its
+    next message: one that does not is handling a message, its idle event or its after-message
+    callbacks, however long that takes (a handler can await a thread)."""
+    real_get_message = MessagePump._get_message
+
+    async def get_message(self):
+        self._waits_for_message = True
+        try:
+            return await real_get_message(self)
+        finally:
+            self._waits_for_message = False
+
+    monkeypatch.setattr(MessagePump, "_get_message", get_message)
+
+
+def _busy_nodes(app) -> list:
+    """The app's nodes with a message queued or under way, or a callback due after one; the
+    screen itself when a layout, repaint or after-refresh callback is still to come."""
+    screen = app.screen
+    busy = [node for node in (app, *app._registry)
+            if not node._closed and (not node._message_queue.empty() or node._pending_message is not None
+                                     or node._next_callbacks
+                                     or getattr(node, "_waits_for_message", True) is False)]
+    if (app._batch_count or screen._layout_required or screen._scroll_required
+            or screen._repaint_required or screen._dirty_widgets or screen._recompose_required
+            or screen._callbacks):
+        busy.append(screen)
+    return busy
 
 
 async def settle(pilot: Pilot) -> None:
     """Wait until the app has nothing pending: every worker finished (an exclusive worker
     cancelled by a newer one counts as finished), every message posted so far handled, no
     animation scheduled, no typed key still held by the app (it hands keys out one at a time);
-    done once rounds found nothing to wait for during QUIET_SECONDS."""
+    done once QUIET_ROUNDS rounds in a row, each ending in a layout pass, found nothing queued
+    or under way anywhere in the app."""
     app = pilot.app
-    quiet_since = monotonic()
+    quiet_rounds = 0
     for _ in range(SETTLE_ROUNDS):
-        await pilot.wait_for_scheduled_animations()
-        running = [w for w in app.workers if not w.is_finished]
+        await pilot.pause()  # what the screen has queued handled, then a layout pass
+        await app.animator.wait_until_complete()
         if getattr(app, "held_keys", None) or getattr(app, "key_in_flight", None) is not None:
-            quiet_since = monotonic()  # typed keys still queued by the app: not settled yet
+            quiet_rounds = 0  # typed keys still queued by the app: not settled yet
             await pilot.pause(0.01)
             continue
-        if not running:
-            if monotonic() - quiet_since >= QUIET_SECONDS:
-                return
-            await pilot.pause()
+        running = [w for w in app.workers if not w.is_finished]
+        if running:
+            quiet_rounds = 0
+            for worker in running:
+                if worker.state is WorkerState.PENDING:
+                    continue  # not started yet: the next round waits for it
+                try:
+                    await worker.wait()
+                except WorkerCancelled:
+                    pass
             continue
-        quiet_since = monotonic()
-        for worker in running:
-            if worker.state is WorkerState.PENDING:
-                continue  # not started yet: the next round waits for it
-            try:
-                await worker.wait()
-            except WorkerCancelled:
-                pass
-    raise AssertionError(f"the app did not settle: {[w.name for w in app.workers if not w.is_finished]}")
+        if _busy_nodes(app):
+            quiet_rounds = 0
+            continue
+        quiet_rounds += 1
+        if quiet_rounds >= QUIET_ROUNDS:
+            return
+    raise AssertionError(f"the app did not settle: workers {[w.name for w in app.workers if not w.is_finished]}, "
+                         f"busy {_busy_nodes(app)}")
 
 
 def record_toasts(app: DewApp) -> list[str]:
