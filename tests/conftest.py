@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
 from datetime import datetime, timezone
 
 import pytest
@@ -46,8 +48,39 @@ def home(tmp_path):
     return tmp_path / "dew"
 
 
+@pytest.fixture(autouse=True)
+def _cheap_scrypt(monkeypatch):
+    """A passphrase seals the root key under scrypt at a 32nd of the real cost (2**10, not
+    2**15): a test that seals, unseals or rotates pays milliseconds, not a tenth of a second."""
+    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
+
+
+SEED = 7  # the test engine's id stream
+# clock time -> (a home as Engine.open leaves it the first time, the id stream's state after
+# that open), made once per test process: `eng` copies it rather than creating every table again
+_FIRST_OPENS: dict[datetime, tuple] = {}
+
+
+def _first_open(tmp_path_factory, now: datetime) -> tuple:
+    if now not in _FIRST_OPENS:
+        home = tmp_path_factory.mktemp("first-open") / "dew"
+        rng = SeededRng(SEED)
+        Engine.open(home=home, clock=FrozenClock(now), rng=rng).close()
+        _FIRST_OPENS[now] = (home, rng._random.getstate())
+    return _FIRST_OPENS[now]
+
+
 @pytest.fixture
-def eng(home, clock):
-    e = Engine.open(home=home, clock=clock, rng=SeededRng(7))
+def eng(home, clock, tmp_path_factory):
+    """The engine on a new home: a copy of one opened the same way before (same files, same
+    rows, the ids drawn so far already drawn; a fresh root key per test process), opened
+    again; a home that exists already, or a database or passphrase from the environment,
+    opens as it is."""
+    rng = SeededRng(SEED)
+    if not home.exists() and not os.environ.get("DEW_DATABASE_URL") and not os.environ.get("DEW_PASSPHRASE"):
+        first_home, ids_state = _first_open(tmp_path_factory, clock.now())
+        shutil.copytree(first_home, home)
+        rng._random.setstate(ids_state)
+    e = Engine.open(home=home, clock=clock, rng=rng)
     yield e
     e.close()
