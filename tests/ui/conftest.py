@@ -8,7 +8,7 @@ import textual._wait
 from textual.css.stylesheet import Stylesheet
 from textual.widgets import Button, Input, TextArea
 
-from ui.helpers import make_app, track_waiting_pumps
+from ui.helpers import make_app, press_returns_once_keys_are_taken, track_waiting_pumps
 from ui.sample_data import fixed_ec_material, populate_events, populate_keys, populate_users
 
 
@@ -47,6 +47,12 @@ def _short_idle_polls(monkeypatch):
 def _waiting_pumps_tracked(monkeypatch):
     """settle() sees which message pumps are handling a message (helpers.track_waiting_pumps)."""
     track_waiting_pumps(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _typed_keys_taken(monkeypatch):
+    """A test's next step comes after the app took every key it typed (see helpers)."""
+    press_returns_once_keys_are_taken(monkeypatch)
 
 
 _PARSED_CSS: dict = {}  # (source, where from, ..., the variables) -> its rules, for this process

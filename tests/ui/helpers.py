@@ -33,6 +33,29 @@ def track_waiting_pumps(monkeypatch) -> None:
     monkeypatch.setattr(MessagePump, "_get_message", get_message)
 
 
+KEY_ROUNDS = 5000  # a bound, never reached: the app takes a held key within KEY_WAIT_LIMIT
+
+
+def press_returns_once_keys_are_taken(monkeypatch) -> None:
+    """Pilot.press returns once the app holds none of the typed keys (it hands them to its
+    widgets one at a time): Textual ends a press when the process looks idle (its CPU time
+    against the wall clock), which a busy machine can fake with keys still held, and the
+    test's next step (a click) would overtake them."""
+    real_press = Pilot.press
+
+    async def press(self, *keys: str) -> None:
+        await real_press(self, *keys)
+        app = self.app
+        for _ in range(KEY_ROUNDS):
+            if not app.is_running or (not getattr(app, "held_keys", None)
+                                      and getattr(app, "key_in_flight", None) is None):
+                return
+            await self.pause()
+        raise AssertionError(f"the app still holds the keys {app.held_keys}")
+
+    monkeypatch.setattr(Pilot, "press", press)
+
+
 def _busy_nodes(app) -> list:
     """The app's nodes with a message queued or under way, or a callback due after one; the
     screen itself when a layout, repaint or after-refresh callback is still to come."""
