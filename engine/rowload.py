@@ -15,7 +15,6 @@ from typing import Any, Callable, TypeVar
 
 from sqlalchemy import Boolean, inspect
 from sqlalchemy.orm import Session as SASession
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.base import instance_state
 
 from engine.db import UTCDateTime, run
@@ -108,15 +107,20 @@ def _loaded(s: SASession, plan: _Plan, row: Any) -> Any:
     for i, fn in plan.convert:
         values[i] = fn(values[i])
     named = dict(zip(plan.names, values))
-    held = s.identity_map.get(plan.mapper.identity_key_from_primary_key([named[n] for n in plan.pk]))
+    key = plan.mapper.identity_key_from_primary_key([named[n] for n in plan.pk])
+    held = s.identity_map.get(key)
     if held is not None:
         return held
     obj = plan.mapper.class_manager.new_instance()
     state = instance_state(obj)
     state.dict.update(named)
-    make_transient_to_detached(obj)
+    state.key = key
     state.manager.dispatch.load(state, _LoadContext(s))  # the row MAC check, before it is used
-    s.add(obj)
+    # made persistent in the session as SQLAlchemy's own loader does (orm.loading._instance):
+    # in the identity map, every attribute as loaded (nothing to flush)
+    state.session_id = s.hash_key
+    s.identity_map._add_unpresent(state, key)  # type: ignore[attr-defined]
+    state._commit_all(state.dict, s.identity_map)
     return obj
 
 
