@@ -131,8 +131,9 @@ class ArgumentGuard:
         P = inspect.Parameter
         # positional arguments only, as most calls are, bind by zipping with these names when
         # every required parameter is among them (anything else: the signature's own bind)
-        self._positional = [p.name for p in params if p.kind is P.POSITIONAL_OR_KEYWORD]
-        self._required = sum(1 for p in params if p.kind is P.POSITIONAL_OR_KEYWORD and p.default is P.empty)
+        positional = [p for p in params if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+        self._positional = [p.name for p in positional]
+        self._required = sum(1 for p in positional if p.default is P.empty)
         self._zip_ok = not any(p.kind is P.KEYWORD_ONLY and p.default is P.empty for p in params)
         self._kinds = {p.name: p.kind for p in params}
 

@@ -86,3 +86,24 @@ def test_after_a_failed_commit_the_next_call_starts_clean(eng):
     ct = eng.kms.encrypt_data(key, PLAIN).cipher_text
     assert eng.kms.decrypt_data(ct).plain_text == PLAIN
     assert eng.audit.verify().ok
+
+
+class _Shapes:
+    def positional_only(self, a, /, b=None, *, c=None): ...
+    def rest_and_required_keyword(self, a, b, *rest, k): ...
+    def plain(self, key_id: str, plain_text: bytes, aad: bytes | None = None): ...
+
+
+@pytest.mark.parametrize("fn, args, kwargs", [
+    (_Shapes.positional_only, (1,), {}), (_Shapes.positional_only, (1, 2), {}),
+    (_Shapes.rest_and_required_keyword, (1, 2), {"k": 3}),
+    (_Shapes.rest_and_required_keyword, (1, 2, 3), {"k": 3}),
+    (_Shapes.plain, ("k", b"p"), {}), (_Shapes.plain, ("k", b"p", b"a"), {}),
+])
+def test_the_guard_binds_every_call_as_the_signature_does(fn, args, kwargs):
+    from engine.arguments import ArgumentGuard
+
+    guard = ArgumentGuard(fn)
+    bound = dict(guard.sig.bind(None, *args, **kwargs).arguments)
+    bound.pop("self")
+    assert guard.bind(args, kwargs) == bound
