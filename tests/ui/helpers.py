@@ -122,6 +122,19 @@ def record_toasts(app: DewApp) -> list[str]:
     return shown
 
 
+def record_calls(monkeypatch, service, name: str) -> list[dict]:
+    """Record every call of `service.<name>` (its keyword arguments), calling through."""
+    real = getattr(service, name)
+    calls: list[dict] = []
+
+    def recorded(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, name, recorded)
+    return calls
+
+
 def make_app(engine, **kwargs) -> DewApp:
     """The app as a user starts it, on `engine`, with its toasts recorded (see `toasts`)."""
     app = DewApp(engine, location=LOCATION, **kwargs)

@@ -20,20 +20,7 @@ from dewtui.shell.prefetch import Prefetch
 from dewtui.shell.stylesheet import ReparseOnChange
 from dewtui.widgets.footer import DewFooter
 from engine import DewError
-from ui.helpers import SIZE, make_app, settle
-
-
-def record_calls(monkeypatch, kms, name: str) -> list[dict]:
-    """Record every call of `kms.<name>` (its keyword arguments), calling through."""
-    real = getattr(kms, name)
-    calls: list[dict] = []
-
-    def recorded(*args, **kwargs):
-        calls.append(kwargs)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kms, name, recorded)
-    return calls
+from ui.helpers import SIZE, make_app, record_calls, settle
 
 
 def shown(app) -> tuple[list[str], str, str]:

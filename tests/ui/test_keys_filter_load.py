@@ -3,27 +3,14 @@ quotas again (they do not depend on the filter, and counting them looks at every
 the quota line stays as it was; a refresh still counts them."""
 from __future__ import annotations
 
-from ui.helpers import SIZE, settle
-
-
-def _count_calls(monkeypatch, kms, name: str) -> list[dict]:
-    """Record every call of `kms.<name>` (its keyword arguments), calling through."""
-    real = getattr(kms, name)
-    calls: list[dict] = []
-
-    def recorded(*args, **kwargs):
-        calls.append(kwargs)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kms, name, recorded)
-    return calls
+from ui.helpers import SIZE, record_calls, settle
 
 
 async def test_typing_in_the_filter_lists_keys_without_recounting_the_quotas(app, eng, monkeypatch):
     for alias in ("alpha", "alpine", "beta"):
         eng.kms.create_key(alias)
-    quotas = _count_calls(monkeypatch, eng.kms, "user_quotas")
-    lists = _count_calls(monkeypatch, eng.kms, "list_keys")
+    quotas = record_calls(monkeypatch, eng.kms, "user_quotas")
+    lists = record_calls(monkeypatch, eng.kms, "list_keys")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         line = str(app.screen.query_one("#quota").render())
