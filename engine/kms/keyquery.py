@@ -10,6 +10,10 @@ look at every key, so that look is kept cheap: a page that comes back short alre
 the total (the COUNT, a second look at every key, is skipped: both reads see the same
 snapshot), on SQLite the alias is matched as stored, LIKE ignoring ASCII case by itself, and
 a needle no key id can hold (most typed aliases) is looked for in the alias only.
+
+Paging to the end of a long list (the keys screen's End) reads the last page backwards from
+the end instead of skipping every row before it; an (account, state, alias, id) index lets
+a count of a state-and-search filter read the index alone.
 """
 from __future__ import annotations
 
@@ -35,6 +39,10 @@ SORTS: dict[str, Any] = {
     "enterprise_project_id": Cmk.enterprise_project_id,
 }
 MAX_LIMIT = 1000
+# From this offset on, the keys are counted before the page is read, and a page nearer the
+# end than the start is read from the end: skipping rows costs per row skipped (an index
+# walk), so the last page of 100,000 keys costs what the first does, plus the COUNT.
+FAR_OFFSET = 1000
 _BY_LABEL = {s.label.lower(): s for s in KeyState}
 
 
@@ -184,6 +192,10 @@ def key_filters(domain_id: str, *, key_state=None, key_spec=None, key_usage=None
     return where
 
 
+def _total(s: Session, where: list[Any]) -> int:
+    return int(s.exec(select(func.count()).select_from(Cmk).where(*where)).one())
+
+
 def query_keys(s: Session, where: list[Any], *, sort: str = "creation_date",
                descending: bool = False, limit: Any = 50, offset: Any = 0) -> KeyList:
     """One page of keys matching `where`, with the total over all pages."""
@@ -192,13 +204,26 @@ def query_keys(s: Session, where: list[Any], *, sort: str = "creation_date",
     limit = _count("limit", limit, LIMIT_RANGE, 1, MAX_LIMIT)
     offset = _count("offset", offset, OFFSET_RANGE, 0, None)
     by = SORTS[sort]
-    # key_id breaks ties so pages never overlap or skip rows between calls
-    order = (by.desc(), col(Cmk.key_id).desc()) if descending else (by.asc(), col(Cmk.key_id).asc())
-    rows = s.exec(select(Cmk).where(*where).order_by(*order).limit(limit).offset(offset)).all()
-    if len(rows) < limit and (rows or not offset):  # the last page: it tells the total
-        total = offset + len(rows)
-    else:  # a full page, or nothing past the end (rows went away): count them
-        total = s.exec(select(func.count()).select_from(Cmk).where(*where)).one()
+    # key_id breaks ties so pages never overlap or skip rows between calls, and the order
+    # read backwards is exactly the reverse (no sort column holds NULL)
+    forward = (by.asc(), col(Cmk.key_id).asc())
+    backward = (by.desc(), col(Cmk.key_id).desc())
+    page = select(Cmk).where(*where)
+    if offset >= FAR_OFFSET:  # count first: a page nearer the end is read from the end
+        total = _total(s, where)
+        after = max(total - offset, 0)  # rows from the page's first to the last one
+        if after <= offset:
+            take = min(limit, after)
+            rows = list(reversed(s.exec(page.order_by(*(forward if descending else backward))
+                                        .limit(take).offset(after - take)).all())) if take else []
+        else:
+            rows = s.exec(page.order_by(*(backward if descending else forward)).limit(limit).offset(offset)).all()
+    else:
+        rows = s.exec(page.order_by(*(backward if descending else forward)).limit(limit).offset(offset)).all()
+        if len(rows) < limit and (rows or not offset):  # the last page: it tells the total
+            total = offset + len(rows)
+        else:  # a full page, or nothing past the end (rows went away): count them
+            total = _total(s, where)
     tags: dict[str, list[Tag]] = {r.key_id: [] for r in rows}
     if rows:
         for t in s.exec(select(KeyTag).where(col(KeyTag.key_id).in_(list(tags)))

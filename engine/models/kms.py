@@ -15,13 +15,15 @@ class Cmk(SQLModel, table=True):
     __tablename__ = "cmk"
     # the keys screen pages by creation date within an account: index order = page order
     # due work is found through (state, due time): the probe with nothing due reads one index
-    # entry, whatever the number of keys; (account, default flag) bounds the quota count
+    # entry, whatever the number of keys; (account, default flag) bounds the quota count;
+    # (account, state, alias, id) counts a state-and-search filter from the index alone
     __table_args__ = (UniqueConstraint("domain_id", "key_alias"),
                       Index("ix_cmk_domain_created", "domain_id", "creation_date", "key_id"),
                       Index("ix_cmk_state_deletion", "key_state", "scheduled_deletion_date"),
                       Index("ix_cmk_state_rotation", "key_state", "rotation_due"),
                       Index("ix_cmk_state_expiration", "key_state", "expiration_time"),
-                      Index("ix_cmk_domain_default", "domain_id", "default_key"))
+                      Index("ix_cmk_domain_default", "domain_id", "default_key"),
+                      Index("ix_cmk_domain_state_alias", "domain_id", "key_state", "key_alias", "key_id"))
     key_id: str = Field(primary_key=True, max_length=36)
     domain_id: str = Field(index=True, max_length=64)
     key_alias: str = Field(max_length=255, index=True)

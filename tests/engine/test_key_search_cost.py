@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.integrity import stamped
+from engine.kms import keyquery
 from engine.kms.keyquery import key_filters
 from engine.models.kms import Cmk
 
@@ -37,11 +38,12 @@ def many(eng, clock):
     return {r["key_id"]: r["key_alias"] for r in rows}
 
 
-def _expected(many: dict[str, str], search: str, limit: int, offset: int) -> tuple[list[str], int]:
+def _expected(many: dict[str, str], search: str, limit: int, offset: int,
+              descending: bool = False) -> tuple[list[str], int]:
     """The search by its definition, in Python: (aliases of the page, total)."""
     needle = search.strip().lower()
-    hits = sorted((alias, kid) for kid, alias in many.items()
-                  if needle in alias.lower() or needle in kid)
+    hits = sorted(((alias, kid) for kid, alias in many.items()
+                   if needle in alias.lower() or needle in kid), reverse=descending)
     return [alias for alias, _ in hits[offset:offset + limit]], len(hits)
 
 
@@ -99,6 +101,34 @@ def test_a_full_page_or_one_past_the_end_is_counted(eng, many):
     with Statements(eng) as seen:  # rows went away while the user was on a later page
         page = eng.kms.list_keys(sort="key_alias", limit=50, offset=200)
     assert page.keys == () and page.total == N and len(seen.counts()) == 1
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("search", ["", "dev", "beef"])
+def test_far_pages_read_from_the_end_are_those_of_the_plain_definition(eng, many, search, descending,
+                                                                      monkeypatch):
+    monkeypatch.setattr(keyquery, "FAR_OFFSET", 5)  # 120 keys: most offsets count as far
+    for limit, offset in [(7, 5), (7, 50), (3, 59), (3, 60), (3, 61), (10, N - 10), (10, N - 5),
+                          (10, N - 1), (1, N - 1), (10, N), (10, N + 30), (1000, 5), (50, 89), (50, 90)]:
+        page = eng.kms.list_keys(search=search, sort="key_alias", descending=descending,
+                                 limit=limit, offset=offset)
+        want_aliases, want_total = _expected(many, search, limit, offset, descending)
+        assert [k.key_alias for k in page.keys] == want_aliases, (limit, offset)
+        assert page.total == want_total, (limit, offset)
+
+
+def test_a_page_near_the_end_of_a_long_list_is_read_backwards_after_the_count(eng, many, monkeypatch):
+    monkeypatch.setattr(keyquery, "FAR_OFFSET", 50)
+    with Statements(eng) as seen:
+        page = eng.kms.list_keys(sort="key_alias", limit=10, offset=N - 10)
+    rows = [sql for sql in seen.sql if "FROM cmk" in sql and "count(" not in sql.lower()]
+    assert seen.sql.index(seen.counts()[0]) < seen.sql.index(rows[0])  # counted first
+    assert "ORDER BY cmk.key_alias DESC, cmk.key_id DESC" in rows[0]  # from the end
+    assert [k.key_alias for k in page.keys] == sorted(many.values())[-10:] and page.total == N
+    with Statements(eng) as seen:  # nearer the start: read forwards, skipping
+        eng.kms.list_keys(sort="key_alias", limit=10, offset=50)
+    rows = [sql for sql in seen.sql if "FROM cmk" in sql and "count(" not in sql.lower()]
+    assert "ORDER BY cmk.key_alias ASC, cmk.key_id ASC" in rows[0]
 
 
 def _where_sql(dialect, search: str = "Prod") -> str:

@@ -35,6 +35,21 @@ def test_keys_crypto_and_audit_on_postgres(pg):
     assert "encryptData" in names and "disableKey" in names
 
 
+def test_pages_near_the_end_read_backwards_on_postgres(pg, monkeypatch):
+    from engine.kms import keyquery
+
+    for alias in ("b-2", "A-1", "c-3", "a-0", "B-4", "d-5", "C-6"):
+        pg.kms.create_key(alias)
+    forwards = [k.key_alias for k in pg.kms.list_keys(sort="key_alias", limit=100).keys]
+    monkeypatch.setattr(keyquery, "FAR_OFFSET", 2)  # every offset from 2 on counts first
+    for descending in (False, True):
+        want = list(reversed(forwards)) if descending else forwards
+        for limit, offset in [(2, 2), (2, 5), (3, 5), (5, 6), (1, 6), (2, 7), (2, 9)]:
+            page = pg.kms.list_keys(sort="key_alias", descending=descending, limit=limit, offset=offset)
+            assert [k.key_alias for k in page.keys] == want[offset:offset + limit], (descending, limit, offset)
+            assert page.total == 7
+
+
 def test_secrets_and_due_work_on_postgres(pg, clock):
     pg.csms.create_secret("db", secret_string="pg-secret-value")
     pg.csms.create_secret_version("db", secret_string="second")
