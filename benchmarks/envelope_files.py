@@ -22,8 +22,9 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+import engine.write_behind
 from engine import Engine, envelope
 from engine.envelope import decrypt_file, encrypt_file
 
@@ -54,12 +55,29 @@ def _timed(fn, *args, **kwargs) -> tuple[float, float]:
     return time.perf_counter() - t, time.process_time() - c
 
 
-def _settle(*paths: Path) -> None:
-    """Delete earlier outputs and write back everything dirty, untimed, so that no operation
-    pays for another's write-back (or for the file system discarding a deleted file's blocks)."""
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _prepare(size: int, out: Path, ballast: Path, source: Path) -> None:
+    """Put every timed operation in the same state, untimed: no earlier output, nothing dirty
+    (no operation pays for another's write-back), its input in the page cache (as copyfile's
+    is), and `size` bytes of page cache freed just before it. The last matters on a virtual
+    machine whose balloon driver reports free pages to the host: a page freed seconds ago costs
+    a fault in the host when it is used again, so writing 1 GiB into the page cache takes over
+    a second more if no file was deleted just before than if one was; the operation that
+    happens to follow a deletion would look several times faster than the one that does not.
+    """
+    out.unlink(missing_ok=True)
     os.sync()
+    with open(source, "rb", buffering=0) as f:
+        buf = bytearray(MIB)
+        while f.readinto(buf):
+            pass
+    fd = os.open(ballast, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        block = bytes(MIB)
+        for _ in range(-(-size // MIB)):
+            os.write(fd, block)
+    finally:
+        os.close(fd)
+    ballast.unlink()  # dirty pages of a deleted file are dropped, never written
 
 
 def _copy_synced(src: Path, dst: Path) -> None:
@@ -72,13 +90,17 @@ def _copy_synced(src: Path, dst: Path) -> None:
 
 
 @contextmanager
-def _fsync_skipped() -> Iterator[None]:
-    real = envelope.os.fsync
-    envelope.os.fsync = lambda fd: None
+def _durability(fsync: bool, write_behind: bool) -> Iterator[None]:
+    """Switch off the engine's fsync and/or its early write-back, to see what each costs."""
+    real_fsync, real_range = envelope.os.fsync, engine.write_behind._sync_file_range
+    if not fsync:
+        envelope.os.fsync = lambda fd: None
+    if not write_behind:
+        engine.write_behind._sync_file_range = None
     try:
         yield
     finally:
-        envelope.os.fsync = real
+        envelope.os.fsync, engine.write_behind._sync_file_range = real_fsync, real_range
 
 
 def measure_rss(home: str, key_id: str, src: str, work: str) -> dict[str, int]:
@@ -118,35 +140,49 @@ def main(size_mib: int = 1024, rounds: int = 3) -> None:
         home = work / "home"
         eng = Engine.open(home=home, source="bench", run_due=False)
         key_id = eng.kms.create_key("bench-files").key_id
-        src, copy, enc, dec = work / "src", work / "copy", work / "enc", work / "dec"
+        src, enc, out, ballast = work / "src", work / "enc", work / "out", work / "ballast"
         _make(src, size)
-        encrypt_file(eng, key_id, src, enc)  # warm the page cache and the engine
-        times: dict[str, list[tuple[float, float]]] = {name: [] for name in (
-            "copyfile", "copyfile+fsync", "encrypt", "decrypt", "encrypt, no fsync", "decrypt, no fsync")}
+        encrypt_file(eng, key_id, src, enc)  # the input of every decrypt; warms the engine
+
+        def encrypt(fsync: bool = True, write_behind: bool = True) -> tuple[Path, Callable[[], object]]:
+            def run() -> None:
+                with _durability(fsync, write_behind):
+                    encrypt_file(eng, key_id, src, out)
+            return src, run
+
+        def decrypt(fsync: bool = True, write_behind: bool = True) -> tuple[Path, Callable[[], object]]:
+            def run() -> None:
+                with _durability(fsync, write_behind):
+                    decrypt_file(eng, enc, out)
+            return enc, run
+
+        ops: dict[str, tuple[Path, Callable[[], object]]] = {
+            "copyfile": (src, lambda: shutil.copyfile(src, out)),
+            "copyfile+fsync": (src, lambda: _copy_synced(src, out)),
+            "encrypt": encrypt(),
+            "decrypt": decrypt(),
+            "encrypt, fsync only": encrypt(write_behind=False),
+            "decrypt, fsync only": decrypt(write_behind=False),
+            "encrypt, not durable": encrypt(fsync=False, write_behind=False),
+            "decrypt, not durable": decrypt(fsync=False, write_behind=False),
+        }
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in ops}
+        names = list(ops)
         for r in range(rounds):
-            _settle(copy)
-            times["copyfile"].append(_timed(shutil.copyfile, src, copy))
-            _settle(copy)
-            times["copyfile+fsync"].append(_timed(_copy_synced, src, copy))
-            _settle(copy, enc)
-            times["encrypt"].append(_timed(encrypt_file, eng, key_id, src, enc))
-            _settle(dec)
-            times["decrypt"].append(_timed(decrypt_file, eng, enc, dec))
-            with _fsync_skipped():  # how much of the engine's time is making its output durable
-                _settle(enc, dec)
-                times["encrypt, no fsync"].append(_timed(encrypt_file, eng, key_id, src, enc))
-                _settle(dec)
-                times["decrypt, no fsync"].append(_timed(decrypt_file, eng, enc, dec))
-            if r == 0:
-                assert dec.stat().st_size == size and _same(src, dec), "decrypt gave other bytes"
-        _settle(dec)
+            for name in names[r % len(names):] + names[:r % len(names)]:  # a different order each round
+                source, run = ops[name]
+                _prepare(size, out, ballast, source)
+                times[name].append(_timed(run))
+                if r == 0 and name == "decrypt":
+                    assert out.stat().st_size == size and _same(src, out), "decrypt gave other bytes"
+        out.unlink(missing_ok=True)
         eng.close()
         wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
         cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
         print(f"{size_mib} MiB, {rounds} rounds, medians; throughput as a ratio of copyfile's "
-              "(wall time, and CPU time in brackets)")
+              f"(wall time, and CPU time in brackets); write-behind available: {engine.write_behind.available()}")
         for name, t in wall.items():
-            print(f"  {name:18s} {t:6.3f} s ({cpu[name]:5.3f} s)  {size / t / MIB:6.0f} MiB/s  "
+            print(f"  {name:20s} {t:6.3f} s ({cpu[name]:5.3f} s)  {size / t / MIB:6.0f} MiB/s  "
                   f"{wall['copyfile'] / t:5.2f}x copyfile ({cpu['copyfile'] / cpu[name]:4.2f}x)  "
                   f"{wall['copyfile+fsync'] / t:5.2f}x copyfile+fsync")
         enc.unlink()

@@ -20,7 +20,10 @@ boundary, or any header byte changed, fails a tag, and the whole file is refused
 vague "cannot be decrypted" (no detail on why). Memory stays flat: two read buffers and one
 output buffer of a chunk each, reused; output goes to a 0600 temporary file beside `dst`
 that is renamed only when the last chunk is written and removed on any failure, so `dst`
-never holds a partial or unauthenticated result.
+never holds a partial or unauthenticated result. The output is durable once a call returns:
+its data is fsync'd before the rename and the folder after it. Write-back of the output
+follows a few MiB behind the writer (engine.write_behind), so that final fsync has almost
+nothing left to write and the page cache never holds more than a few MiB of it dirty.
 """
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ from engine.codec import canonical
 from engine.errors import DewError
 from engine.kms.rules import (DATAKEY_CIPHER, INVALID, INVALID_CONTEXT, INVALID_KEY_ID, KEY_ID_RE, NO_KEY,
                               bad)
+from engine.write_behind import WriteBehind
 
 if TYPE_CHECKING:
     from engine.facade import Engine
@@ -244,6 +248,7 @@ class _TempOutput:
             raise bad(f"cannot create a temporary file in {dst.parent}")
         self.open = True
         self.reserved = 0
+        self.behind = WriteBehind(self.fd)
         try:
             os.fchmod(self.fd, 0o600)  # exactly 0600 whatever the umask
             if expected > 0:
@@ -257,6 +262,10 @@ class _TempOutput:
     def write(self, data: memoryview) -> None:
         _write_all(self.fd, data)
         self.written += len(data)
+        try:
+            self.behind.wrote(self.written)
+        except OSError as e:
+            raise _io_error(e, "write dst") from None
 
     def commit(self) -> None:
         try:
@@ -268,6 +277,7 @@ class _TempOutput:
             os.replace(self.path, self.dst)
         except OSError as e:
             raise _io_error(e, "write dst") from None
+        _sync_directory(self.dst.parent)
 
     def discard(self) -> None:
         if self.open:
@@ -277,6 +287,22 @@ class _TempOutput:
             os.unlink(self.path)
         except FileNotFoundError:
             pass
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make a rename in `folder` durable (where a directory can be opened and synced at all)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    except OSError:
+        return  # a platform that cannot open directories: the rename is as durable as it gets
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise bad(f"dst {folder} was written but the folder cannot be synced: "
+                      f"{e.strerror or e.__class__.__name__}") from None
+    finally:
+        os.close(fd)
 
 
 def _wipe(*buffers: bytearray) -> None:
