@@ -208,18 +208,19 @@ def query_keys(s: Session, where: list[Any], *, sort: str = "creation_date",
     # read backwards is exactly the reverse (no sort column holds NULL)
     forward = (by.asc(), col(Cmk.key_id).asc())
     backward = (by.desc(), col(Cmk.key_id).desc())
+    order, from_the_end = (backward, forward) if descending else (forward, backward)
     page = select(Cmk).where(*where)
     if offset >= FAR_OFFSET:  # count first: a page nearer the end is read from the end
         total = _total(s, where)
         after = max(total - offset, 0)  # rows from the page's first to the last one
         if after <= offset:
             take = min(limit, after)
-            rows = list(reversed(s.exec(page.order_by(*(forward if descending else backward))
-                                        .limit(take).offset(after - take)).all())) if take else []
+            rows = list(reversed(s.exec(page.order_by(*from_the_end).limit(take).offset(after - take))
+                                 .all())) if take else []
         else:
-            rows = s.exec(page.order_by(*(backward if descending else forward)).limit(limit).offset(offset)).all()
+            rows = list(s.exec(page.order_by(*order).limit(limit).offset(offset)))
     else:
-        rows = s.exec(page.order_by(*(backward if descending else forward)).limit(limit).offset(offset)).all()
+        rows = list(s.exec(page.order_by(*order).limit(limit).offset(offset)))
         if len(rows) < limit and (rows or not offset):  # the last page: it tells the total
             total = offset + len(rows)
         else:  # a full page, or nothing past the end (rows went away): count them
