@@ -17,6 +17,7 @@ connection (`group_session`), so a call pays no session set-up nor pool check-ou
 """
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -73,6 +74,8 @@ class Database:
         self.groups = GroupCommit(self)
         self._group_s: Session | None = None
         self._group_conn: Any = None
+        self._log_path = _wal_path(url) if self.is_sqlite else None
+        self._group_syncs = False  # its commits leave the flush to `sync_log` (`_defer_flush`)
 
     def derive_row_key(self, hsm: Any) -> None:
         """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
@@ -121,6 +124,7 @@ class Database:
         s = self._group_s
         if s is None:
             self._group_conn = self._write_engine.connect()
+            self._group_syncs = self._defer_flush(self._group_conn)
             s = self._group_s = Session(bind=self._group_conn, expire_on_commit=False,
                                         info={DATABASE_INFO: self})
         if self._row_state is not None:
@@ -129,6 +133,41 @@ class Database:
             s.info.pop(ROW_MAC_INFO, None)
         return s
 
+    def _defer_flush(self, conn: Any) -> bool:
+        """Let the groups' connection commit without flushing the write-ahead log to disk
+        (`synchronous=NORMAL`: WAL frames written, no fsync; still fsynced before every
+        checkpoint, so never a corrupt file), for `sync_log` to flush once the turn is given
+        back: the next group works while this one's fsync runs. Only for a database file in
+        WAL mode (→ True); anything else keeps flushing in its commit."""
+        if self._log_path is None:
+            return False
+        dbapi = conn.connection.driver_connection
+        mode = dbapi.execute("PRAGMA journal_mode").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            return False
+        dbapi.execute("PRAGMA synchronous=NORMAL")
+        return True
+
+    def flushes_after_commit(self) -> bool:
+        """Do the groups' commits leave the fsync to `sync_log` (see `_defer_flush`)?"""
+        return self._group_syncs
+
+    def sync_log(self) -> None:
+        """Flush the write-ahead log to disk (fdatasync, the GIL released): every commit made
+        before this call is durable when it returns. A log no longer there was checkpointed
+        into the database file and removed by the last connection's close, which flushes
+        both first: nothing left to flush."""
+        if self._log_path is None:
+            return
+        try:
+            fd = os.open(self._log_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return
+        try:
+            os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
+        finally:
+            os.close(fd)
+
     def for_update(self, stmt: Any) -> Any:
         """Lock selected rows on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the lock."""
         return stmt if self.is_sqlite else stmt.with_for_update()
@@ -136,18 +175,21 @@ class Database:
     def drop_group_session(self) -> None:
         """Close the groups' session and give its connection back to the pool (whose reset
         rolls back whatever a failed commit left open); the next group opens a fresh one."""
-        s, conn = self._group_s, self._group_conn
+        s, conn, deferred = self._group_s, self._group_conn, self._group_syncs
         self._group_s = self._group_conn = None
+        self._group_syncs = False
         if s is not None:
             try:
                 s.close()
             finally:
+                if deferred:  # (its synchronous=NORMAL must not serve any other session)
+                    conn.invalidate()
                 conn.close()
 
     def dispose(self) -> None:
         """Close the connections; a group still at work (another thread) keeps its own."""
         with self.groups.condition:
-            at_work = self.groups.held_by_another() or self.groups.held_here()
+            at_work = self.groups.held_by_another() or self.groups.held_here() or self.groups.flushing
         if not at_work:
             self.drop_group_session()
         self.engine.dispose()
@@ -156,11 +198,13 @@ class Database:
 class Group:
     """One shared write transaction: the session its members take turns on, and how it ended."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, lock: threading.Lock, flush_after_commit: bool) -> None:
         self.session = session
         self.members = 0  # members whose work is in the transaction (or rolled back to their savepoint)
-        self.done = False
+        self.done = False  # committed and durable, or failed
         self.error: BaseException | None = None
+        self.flush_after_commit = flush_after_commit  # its commit leaves the fsync to `sync_log`
+        self.finished = threading.Condition(lock)  # its members wait here: no other group's end wakes them
 
 
 class GroupCommit:
@@ -175,6 +219,13 @@ class GroupCommit:
     returns before the commit that makes its work durable, and when that commit fails every
     member learns it. A single caller never waits: it commits its own transaction at once.
 
+    The commit writes the group's log frames while holding the turn, and the fsync that makes
+    them durable runs after the turn is given back (`Database.sync_log`, the GIL released):
+    the next group takes the turn and does its work meanwhile. The members return only
+    once that fsync is done. A later group's fsync covers the frames of every earlier one
+    (one log, written in order), so a group that builds on an earlier group's rows — the
+    audit chain's head — is never durable without them.
+
     SQLite only (`enabled`): there the write lock is taken first (BEGIN IMMEDIATE), so a
     group holding it longer orders no lock differently. PostgreSQL locks rows as it goes:
     a group would hold the audit head's row lock while later members lock other rows, and
@@ -185,14 +236,14 @@ class GroupCommit:
     def __init__(self, db: "Database") -> None:
         self._db = db
         self.enabled = db.is_sqlite
-        lock = threading.Lock()
+        lock = self._lock = threading.Lock()
         self._cv = threading.Condition(lock)  # observers (tests): told of every change
         self._turn_cv = threading.Condition(lock)  # calls waiting for the turn: woken one at a time
-        self._done_cv = threading.Condition(lock)  # members waiting for their group's commit
         self._busy = False
         self._waiting = 0
-        self._group: Group | None = None
+        self._group: Group | None = None  # the group taking shape (not yet committing)
         self._holder: int | None = None  # thread holding the turn
+        self._flushing = 0  # groups committed whose fsync runs now
 
     @property
     def condition(self) -> threading.Condition:
@@ -203,6 +254,11 @@ class GroupCommit:
     def waiting(self) -> int:
         """Calls waiting for the turn."""
         return self._waiting
+
+    @property
+    def flushing(self) -> int:
+        """Groups committed whose fsync has not returned yet."""
+        return self._flushing
 
     def held_by_another(self) -> bool:
         """Does another thread hold the turn now?"""
@@ -224,14 +280,16 @@ class GroupCommit:
                     self._turn_cv.wait()
             except BaseException:
                 self._turn_cv.notify()  # the turn may have been passed to this one
-                self._done_cv.notify_all()  # a member may be waiting for this one to commit
+                if self._group is not None:  # a member may be waiting for this one to commit
+                    self._group.finished.notify_all()
                 raise
             finally:
                 self._waiting -= 1
             self._busy, self._holder = True, threading.get_ident()
             self._changed()  # (an observer may wait for the turn to be taken)
             if self._group is None:
-                self._group = Group(self._db.group_session())
+                s = self._db.group_session()
+                self._group = Group(s, self._lock, self._db.flushes_after_commit())
             return self._group
 
     def leave(self, group: Group) -> None:
@@ -251,30 +309,50 @@ class GroupCommit:
                         self._busy, self._holder, self._group = True, threading.get_ident(), None
                         commit_now = True
                         break
-                    self._done_cv.wait()
+                    group.finished.wait()
         if commit_now:
-            try:
-                group.session.commit()
-            except BaseException as e:
-                group.error = e
-                try:
-                    group.session.rollback()
-                except Exception:
-                    pass
-                try:
-                    self._db.drop_group_session()
-                except Exception:
-                    pass
-            finally:
-                group.session.close()
-                with self._cv:
-                    group.done = True
-                    self._busy, self._holder = False, None
-                    self._done_cv.notify_all()
-                    self._turn_cv.notify()
-                    self._changed()
+            self._commit(group)
         if group.error is not None:
             raise GroupCommitFailed() from group.error
+
+    def _commit(self, group: Group) -> None:
+        """Commit the group (holding the turn), give the turn back, then make the commit
+        durable (`sync_log`) while the next group works; tell the members."""
+        try:
+            group.session.commit()
+        except BaseException as e:
+            group.error = e
+            try:
+                group.session.rollback()
+            except Exception:
+                pass
+            try:
+                self._db.drop_group_session()
+            except Exception:
+                pass
+        finally:
+            group.session.close()  # (the session is the next group's once the turn is given back)
+            flush = group.flush_after_commit and group.error is None
+            with self._cv:
+                self._busy, self._holder = False, None
+                if flush:
+                    self._flushing += 1
+                else:
+                    group.done = True
+                    group.finished.notify_all()
+                self._turn_cv.notify()
+                self._changed()
+        if flush:
+            try:
+                self._db.sync_log()
+            except BaseException as e:  # durability unknown: every member hears it failed
+                group.error = e
+            finally:
+                with self._cv:
+                    self._flushing -= 1
+                    group.done = True
+                    group.finished.notify_all()
+                    self._changed()
 
 
 class GroupCommitFailed(RuntimeError):
@@ -288,6 +366,16 @@ class GroupCommitFailed(RuntimeError):
 ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "audit_trace": (("source_ip", "VARCHAR(64)", "''"),),
 }
+
+
+def _wal_path(url: str) -> str | None:
+    """The write-ahead log file of a SQLite database file (None: an in-memory database)."""
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return os.path.abspath(name) + "-wal"
 
 
 def _upgrade(conn: Any) -> list[str]:
