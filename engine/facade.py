@@ -22,14 +22,17 @@ from engine.clock import Clock, SystemClock
 from engine.config import Settings
 from engine.context import Context
 from engine.datadir import create_private_file, ensure_data_dir, sqlite_file
-from engine.db import Database
+from engine import schema_state
+from engine.db import IAM_GENERATION, Database
 from engine.errors import DewError, SealedError
 from engine.hsm.rootkey import ROOT_KEY_FILE, RootKeyFile, load_or_create_root_key, missing_root_key
 from engine.hsm.seal import Hsm
 from engine.iam.bootstrap import ADMIN_USER, bootstrap
 from engine.iam.principal import Principal
+from engine.integrity import MARKER
 from engine.models.core import Account, Meta, User
 from engine.rand import SystemRng
+from engine.rootkeys.failures import pending_failures
 
 FINGERPRINT = "root_fingerprint"
 DB_FILE = "dew.db"
@@ -142,8 +145,12 @@ class Engine:
                 row = s.get(Meta, FINGERPRINT)
                 if row is not None and row.value != fp:
                     raise DewError("DEW.0005", "this database belongs to another root key: refusing to open it", 403)
-        db.create_all()
+        checked = not schema_state.unchanged(db.engine, (IAM_GENERATION, MARKER))
+        if checked:  # the models or the file moved since the last full check (engine.schema_state)
+            db.create_all()
         with db.session() as s:
+            if checked:
+                schema_state.remember(s.connection())
             row = s.get(Meta, FINGERPRINT)
             if row is None:
                 s.add(Meta(name=FINGERPRINT, value=fp))
@@ -154,7 +161,8 @@ class Engine:
             bootstrap(s, self._ctx.rng, self._ctx.clock.now())
         self._ctx = self._ctx.with_principal(self._principal(ADMIN_USER))
         self._services.clear()  # rebuilt for the principal now known
-        self._root_keys().trace_failures()  # wrong passphrases tried while it was sealed
+        if pending_failures(self.home):  # wrong passphrases tried while it was sealed
+            self._root_keys().trace_failures()
         if run_due:
             self.run_due()
 
