@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -198,13 +199,33 @@ class Database:
 class Group:
     """One shared write transaction: the session its members take turns on, and how it ended."""
 
-    def __init__(self, session: Session, lock: threading.Lock, flush_after_commit: bool) -> None:
+    def __init__(self, session: Session, flush_after_commit: bool) -> None:
         self.session = session
         self.members = 0  # members whose work is in the transaction (or rolled back to their savepoint)
         self.done = False  # committed and durable, or failed
         self.error: BaseException | None = None
         self.flush_after_commit = flush_after_commit  # its commit leaves the fsync to `sync_log`
-        self.finished = threading.Condition(lock)  # its members wait here: no other group's end wakes them
+        self.sleepers: list[Any] = []  # members' locks, released when the group ends
+
+
+class _Waiter:
+    """A call queued for the turn: its own lock, released by whoever hands it the turn (so
+    it wakes holding the turn, with no shared lock to fight for), and the group it joins
+    (None: a new one)."""
+
+    __slots__ = ("ident", "lock", "group")
+
+    def __init__(self, ident: int) -> None:
+        self.ident = ident
+        self.lock = threading.Lock()
+        self.lock.acquire()
+        self.group: Group | None = None
+
+
+def _asleep() -> Any:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
 
 
 class GroupCommit:
@@ -215,9 +236,10 @@ class GroupCommit:
     A call takes the turn (`enter`), does its work on the group's session, and gives the
     turn back (`leave`): when nobody is waiting for the turn it commits the group itself,
     holding the turn while it does (the next calls queue and form the next group);
-    otherwise it passes the turn on and waits until a later member has committed. Nobody
-    returns before the commit that makes its work durable, and when that commit fails every
-    member learns it. A single caller never waits: it commits its own transaction at once.
+    otherwise it hands the turn to the first call waiting and sleeps until a later member
+    has committed. Nobody returns before the commit that makes its work durable, and when
+    that commit fails every member learns it. A single caller never waits: it commits its
+    own transaction at once.
 
     The commit writes the group's log frames while holding the turn, and the fsync that makes
     them durable runs after the turn is given back (`Database.sync_log`, the GIL released):
@@ -225,6 +247,12 @@ class GroupCommit:
     once that fsync is done. A later group's fsync covers the frames of every earlier one
     (one log, written in order), so a group that builds on an earlier group's rows — the
     audit chain's head — is never durable without them.
+
+    The turn is handed over, not fought for: each waiting call sleeps on a lock of its own
+    that the giver releases once it has set the call as the holder, and each member sleeps
+    on a lock of its own until its group ends. A handover wakes one thread, which finds the
+    turn already its own: no thread is woken to find the turn taken and sleep again, nor
+    to wait for the lock the giver still holds, and a group's end wakes only its members.
 
     SQLite only (`enabled`): there the write lock is taken first (BEGIN IMMEDIATE), so a
     group holding it longer orders no lock differently. PostgreSQL locks rows as it goes:
@@ -236,11 +264,9 @@ class GroupCommit:
     def __init__(self, db: "Database") -> None:
         self._db = db
         self.enabled = db.is_sqlite
-        lock = self._lock = threading.Lock()
-        self._cv = threading.Condition(lock)  # observers (tests): told of every change
-        self._turn_cv = threading.Condition(lock)  # calls waiting for the turn: woken one at a time
+        self._cv = threading.Condition(threading.Lock())  # guards the state; observers (tests) are told of every change
         self._busy = False
-        self._waiting = 0
+        self._queue: deque[_Waiter] = deque()  # calls waiting for the turn, first come first served
         self._group: Group | None = None  # the group taking shape (not yet committing)
         self._holder: int | None = None  # thread holding the turn
         self._flushing = 0  # groups committed whose fsync runs now
@@ -253,7 +279,7 @@ class GroupCommit:
     @property
     def waiting(self) -> int:
         """Calls waiting for the turn."""
-        return self._waiting
+        return len(self._queue)
 
     @property
     def flushing(self) -> int:
@@ -271,49 +297,102 @@ class GroupCommit:
     def _changed(self) -> None:
         self._cv.notify_all()  # (costs nothing when nobody observes)
 
+    def _open_group(self) -> Group:
+        """(state lock held, by or for the turn's holder) The group taking shape, or a new one."""
+        if self._group is None:
+            s = self._db.group_session()
+            self._group = Group(s, self._db.flushes_after_commit())
+        return self._group
+
+    def _hand_on(self) -> _Waiter | None:
+        """(state lock held) Hand the turn to the first waiting call (→ it, to wake once the
+        lock is released), or free it (→ None)."""
+        if self._queue:
+            w = self._queue.popleft()
+            self._holder, w.group = w.ident, self._group  # (None after a commit: it opens the next)
+            self._changed()
+            return w
+        self._busy, self._holder = False, None
+        self._changed()
+        return None
+
+    @staticmethod
+    def _wake_members(group: Group | None) -> None:
+        """(state lock held) Wake the members sleeping until `group` ends (or is orphaned)."""
+        if group is not None:
+            for sleeper in group.sleepers:
+                sleeper.release()
+            group.sleepers.clear()
+
     def enter(self) -> Group:
+        me = threading.get_ident()
         with self._cv:
-            self._waiting += 1
+            if not self._busy:
+                self._busy, self._holder = True, me
+                self._changed()  # (an observer may wait for the turn to be taken)
+                return self._open_group()
+            w = _Waiter(me)
+            self._queue.append(w)
             self._changed()  # (lets an observer see the queue grow: `waiting`)
-            try:
-                while self._busy:
-                    self._turn_cv.wait()
-            except BaseException:
-                self._turn_cv.notify()  # the turn may have been passed to this one
-                if self._group is not None:  # a member may be waiting for this one to commit
-                    self._group.finished.notify_all()
-                raise
-            finally:
-                self._waiting -= 1
-            self._busy, self._holder = True, threading.get_ident()
-            self._changed()  # (an observer may wait for the turn to be taken)
-            if self._group is None:
-                s = self._db.group_session()
-                self._group = Group(s, self._lock, self._db.flushes_after_commit())
-            return self._group
+        try:
+            w.lock.acquire()  # released by the one handing this call the turn
+        except BaseException:
+            self._give_up(w)
+            raise
+        if w.group is not None:
+            return w.group
+        with self._cv:
+            return self._open_group()
+
+    def _give_up(self, w: _Waiter) -> None:
+        """A call interrupted while waiting for the turn: out of the queue, or, if the turn
+        was handed to it meanwhile, hand it on; the members of the group taking shape are
+        woken when nobody is left to commit it (one of them does)."""
+        with self._cv:
+            if w in self._queue:
+                self._queue.remove(w)
+                nxt = None
+                self._changed()
+            else:
+                nxt = self._hand_on()
+            if not self._busy and not self._queue:
+                self._wake_members(self._group)
+        if nxt is not None:
+            nxt.lock.release()
 
     def leave(self, group: Group) -> None:
         """Give the turn back; return once the group is committed (raise if that failed)."""
+        sleeper, nxt = None, None
         with self._cv:
             group.members += 1
-            commit_now = self._waiting == 0
-            if commit_now:
-                self._group = None  # the next call starts the next group
+            if self._queue:
+                nxt = self._hand_on()
+                sleeper = _asleep()
+                group.sleepers.append(sleeper)
             else:
-                self._busy, self._holder = False, None
-                self._turn_cv.notify()  # one waiting call takes the turn
-                self._changed()
-                while not group.done:
-                    if not self._busy and self._waiting == 0 and self._group is group:
-                        # whoever was waiting gave up before taking the turn: commit it here
-                        self._busy, self._holder, self._group = True, threading.get_ident(), None
-                        commit_now = True
-                        break
-                    group.finished.wait()
-        if commit_now:
+                self._group = None  # the next call starts the next group
+        if sleeper is None or self._await_end(group, sleeper, nxt):
             self._commit(group)
         if group.error is not None:
             raise GroupCommitFailed() from group.error
+
+    def _await_end(self, group: Group, sleeper: Any, nxt: _Waiter | None) -> bool:
+        """Wake the call the turn was handed to, then sleep until the group has ended
+        (→ False), or until nobody is left to commit it (whoever was waiting gave up before
+        taking the turn: → True, the turn taken here)."""
+        if nxt is not None:
+            nxt.lock.release()
+        while True:
+            sleeper.acquire()
+            with self._cv:
+                if group.done:
+                    return False
+                if not self._busy and not self._queue and self._group is group:
+                    self._busy, self._holder, self._group = True, threading.get_ident(), None
+                    self._changed()
+                    return True
+                sleeper = _asleep()
+                group.sleepers.append(sleeper)
 
     def _commit(self, group: Group) -> None:
         """Commit the group (holding the turn), give the turn back, then make the commit
@@ -334,14 +413,14 @@ class GroupCommit:
             group.session.close()  # (the session is the next group's once the turn is given back)
             flush = group.flush_after_commit and group.error is None
             with self._cv:
-                self._busy, self._holder = False, None
+                nxt = self._hand_on()
                 if flush:
                     self._flushing += 1
                 else:
                     group.done = True
-                    group.finished.notify_all()
-                self._turn_cv.notify()
-                self._changed()
+                    self._wake_members(group)
+            if nxt is not None:
+                nxt.lock.release()
         if flush:
             try:
                 self._db.sync_log()
@@ -351,7 +430,7 @@ class GroupCommit:
                 with self._cv:
                     self._flushing -= 1
                     group.done = True
-                    group.finished.notify_all()
+                    self._wake_members(group)
                     self._changed()
 
 
