@@ -1,14 +1,28 @@
 """What files by envelope encryption (engine.envelope) cost: throughput against a plain copy of
 the same file in the same run, and peak memory growth over a warm engine.
 
-    python -m benchmarks.envelope_files [MiB] [rounds]
+    python -m benchmarks.envelope_files [MiB] [rounds] [hot|cold]
 
 Throughput: the wall time of shutil.copyfile (and of copyfile + fsync, since the engine syncs
 its output before renaming it) against encrypt_file and decrypt_file of one file in /tmp,
-rounds interleaved, medians compared as ratios (goal: ≥ 0.7× copyfile). Memory: a fresh
-process warms an engine with a small file, resets its peak RSS (/proc/self/clear_refs), runs
-one operation and reports VmHWM minus the RSS before (goal: < 64 MiB whatever the size), for
-a small and the full-size file. The files are deleted afterwards. Nothing here asserts.
+rounds interleaved (in a different order each round), medians compared as ratios (goal:
+≥ 0.7× copyfile). Two more pairs of rows show what durability costs: "fsync only" is the
+engine without its early write-back (engine.write_behind), "not durable" without that and
+without the fsync.
+
+Every operation starts from the same state (see _prepare): its input in the page cache,
+nothing dirty, and, on a virtual machine whose balloon driver reports free pages to the
+host, the same kind of free pages. "hot" (the default) frees as many page-cache pages as the
+operation will write just before it, so fresh pages cost what they cost on bare metal;
+"cold" lets the host take freed pages back first, so every page the operation newly puts in
+the page cache costs a fault in the host (about a second more per GiB here). The benchmark
+used to give some operations one state and some the other, which is why a "no fsync" row
+could be slower than the same operation with its fsync.
+
+Memory: a fresh process warms an engine with a small file, resets its peak RSS
+(/proc/self/clear_refs), runs one operation and reports VmHWM minus the RSS before (goal:
+< 64 MiB whatever the size), for a small and the full-size file. The files are deleted
+afterwards. Nothing here asserts.
 """
 from __future__ import annotations
 
@@ -55,21 +69,26 @@ def _timed(fn, *args, **kwargs) -> tuple[float, float]:
     return time.perf_counter() - t, time.process_time() - c
 
 
-def _prepare(size: int, out: Path, ballast: Path, source: Path) -> None:
+COLD_WAIT = 5.0  # seconds: the balloon driver reports a free page after 2 s, in batches
+
+
+def _prepare(size: int, out: Path, ballast: Path, source: Path, regime: str) -> None:
     """Put every timed operation in the same state, untimed: no earlier output, nothing dirty
     (no operation pays for another's write-back), its input in the page cache (as copyfile's
-    is), and `size` bytes of page cache freed just before it. The last matters on a virtual
-    machine whose balloon driver reports free pages to the host: a page freed seconds ago costs
-    a fault in the host when it is used again, so writing 1 GiB into the page cache takes over
-    a second more if no file was deleted just before than if one was; the operation that
-    happens to follow a deletion would look several times faster than the one that does not.
-    """
+    is), and the same kind of free pages. On a virtual machine whose balloon driver reports
+    free pages to the host, a page freed seconds ago costs a fault in the host when it is used
+    again: writing 1 GiB into the page cache takes over a second more if no file was deleted
+    just before than if one was. "hot" deletes a file of `size` dirty bytes just before the
+    operation, "cold" waits until freed pages have been reported."""
     out.unlink(missing_ok=True)
     os.sync()
     with open(source, "rb", buffering=0) as f:
         buf = bytearray(MIB)
         while f.readinto(buf):
             pass
+    if regime == "cold":
+        time.sleep(COLD_WAIT)
+        return
     fd = os.open(ballast, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         block = bytes(MIB)
@@ -133,7 +152,9 @@ def _rss_in_subprocess(home: Path, key_id: str, src: Path, work: Path) -> dict[s
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(size_mib: int = 1024, rounds: int = 3) -> None:
+def main(size_mib: int = 1024, rounds: int = 3, regime: str = "hot") -> None:
+    if regime not in ("hot", "cold"):
+        raise SystemExit("regime: hot or cold")
     size = size_mib * MIB
     work = Path(tempfile.mkdtemp(prefix="dew-envelope-bench-", dir="/tmp"))
     try:
@@ -171,7 +192,7 @@ def main(size_mib: int = 1024, rounds: int = 3) -> None:
         for r in range(rounds):
             for name in names[r % len(names):] + names[:r % len(names)]:  # a different order each round
                 source, run = ops[name]
-                _prepare(size, out, ballast, source)
+                _prepare(size, out, ballast, source, regime)
                 times[name].append(_timed(run))
                 if r == 0 and name == "decrypt":
                     assert out.stat().st_size == size and _same(src, out), "decrypt gave other bytes"
@@ -179,8 +200,8 @@ def main(size_mib: int = 1024, rounds: int = 3) -> None:
         eng.close()
         wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
         cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
-        print(f"{size_mib} MiB, {rounds} rounds, medians; throughput as a ratio of copyfile's "
-              f"(wall time, and CPU time in brackets); write-behind available: {engine.write_behind.available()}")
+        print(f"{size_mib} MiB, {rounds} rounds, {regime} free pages, medians; throughput as a ratio of "
+              f"copyfile's (wall time, and CPU time in brackets); early write-back: {engine.write_behind.available()}")
         for name, t in wall.items():
             print(f"  {name:20s} {t:6.3f} s ({cpu[name]:5.3f} s)  {size / t / MIB:6.0f} MiB/s  "
                   f"{wall['copyfile'] / t:5.2f}x copyfile ({cpu['copyfile'] / cpu[name]:4.2f}x)  "
@@ -207,4 +228,4 @@ def _same(a: Path, b: Path) -> bool:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    main(*(int(a) for a in sys.argv[1:3]), *sys.argv[3:4])
