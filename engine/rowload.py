@@ -137,6 +137,22 @@ def get(s: SASession, model: type[M], pk: Any) -> M | None:
     return None if row is None else _loaded(s, plan, row)  # type: ignore[no-any-return]
 
 
+def columns(model: type, alias: str) -> str:
+    """Every column of `model` as `alias`."column", in the order `joined` takes them: the
+    select list of one table in a caller's own SELECT that joins several."""
+    return ", ".join(f"{alias}.{_quoted(c.name)}" for c in model.__table__.columns)  # type: ignore[attr-defined]
+
+
+def joined(s: SASession, model: type[M], values: Any) -> M | None:
+    """The session's object for one `model` row read by a caller's own SELECT (`values`: its
+    columns as `columns` lists them), made as `get` makes it (its MAC checked); None when
+    its primary key is NULL (the missing side of an outer join)."""
+    plan = _plan(model)
+    if any(values[plan.names.index(n)] is None for n in plan.pk):
+        return None
+    return _loaded(s, plan, values)  # type: ignore[no-any-return]
+
+
 def where(s: SASession, model: type[M], *, for_update: bool = False, **equal: Any) -> list[M]:
     """The `model` rows whose columns equal the given values (in no particular order);
     `for_update`: locked until the transaction ends (PostgreSQL; SQLite's write transaction

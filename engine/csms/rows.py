@@ -4,7 +4,7 @@ audited "call on one secret" scope, events, and deleting a secret's rows.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -96,15 +96,17 @@ class SecretBase(Service):
 
     @contextmanager
     def _on_secret(self, trace: str, name: object, action: str, request: dict | None = None,
-                   frozen_when_pending: str | None = None) -> Iterator[tuple[Call, Secret]]:
-        """An audited call on one secret: authorizes, loads it by name (CSMS.0106), names it
-        in the trace, and refuses it while pending deletion when `frozen_when_pending`."""
+                   frozen_when_pending: str | None = None,
+                   load: Callable[..., Secret] = load_secret) -> Iterator[tuple[Call, Secret]]:
+        """An audited call on one secret: authorizes, loads it by name (CSMS.0106; `load`: how,
+        as `load_secret`), names it in the trace, and refuses it while pending deletion when
+        `frozen_when_pending`."""
         req = {"secret_name": name, **(request or {})}
         with self._call(trace, RESOURCE, request=req) as call:
             call.resource("", name if isinstance(name, str) else "")
             checked = check_name(name)
             call.authorize(action, secret_resource(call.principal.domain_id, checked))
-            row = load_secret(call.s, call.principal.domain_id, name, call.ctx.db)
+            row = load(call.s, call.principal.domain_id, checked, call.ctx.db)
             call.resource(row.secret_id, row.name)
             if frozen_when_pending:
                 refuse_pending(row, frozen_when_pending)

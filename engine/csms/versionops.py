@@ -11,8 +11,9 @@ from sqlmodel import col, select
 
 from engine.csms.results import SecretVersionValue, Stage, VersionMetadata
 from engine.csms.rows import SecretBase, fire, load_secret, version_metadata
-from engine.csms.rules import SYSCURRENT, check_expire_time, check_stage_list, check_stage_name, encode_value
+from engine.csms.rules import check_expire_time, check_stage_list, check_stage_name, encode_value
 from engine.csms.stages import delete_stage, find_stage, move_stage, stages_by_version
+from engine.csms.versionread import VersionRead
 from engine.csms.versions import add_version, load_version, open_value
 from engine.errors import DewError
 from engine.models.csms import SecretStage, SecretVersion
@@ -47,11 +48,11 @@ class SecretVersions(SecretBase):
 
     def show_secret_version(self, name: str, version_id: str = "latest") -> SecretVersionValue:
         """Metadata and value of a version (`latest` = SYSCURRENT)."""
+        read = VersionRead(version_id)  # one SELECT: the secret, the version, its stages and key
         with self._on_secret("showSecretVersion", name, "csms:secret:getVersion",
-                             {"version_id": version_id}, frozen_when_pending="reading values") as (call, row):
-            staged = stages_by_version(call.s, row.secret_id)  # read once: `latest` and the metadata
-            current = [vid for vid, names in staged.items() if SYSCURRENT in names]
-            v = load_version(call.s, row, current[0] if version_id == "latest" and current else version_id)
+                             {"version_id": version_id}, frozen_when_pending="reading values",
+                             load=read.secret) as (call, row):
+            v, staged = read.version(call.s)
             plain = open_value(call, row, v)
             call.response = {"version_id": v.version_id}
             meta = version_metadata(call.s, row, v, staged)
