@@ -13,7 +13,10 @@ The hot path (`run`) sends a fixed SQL text straight to the driver on the sessio
 connection: SQLAlchemy's per-statement compile and cache-key work costs more than SQLite's
 own execution. Statement listeners (`before_cursor_execute`) still see every such statement.
 Write calls on SQLite share transactions (`GroupCommit`) on one session kept on one
-connection (`group_session`), so a call pays no session set-up nor pool check-out.
+connection (`group_session`), so a call pays no session set-up nor pool check-out. That
+connection commits without SQLite's own fsync (`synchronous=NORMAL`): each group's committer
+flushes the write-ahead log itself (`sync_log`) once it has given the turn back, and the
+group's calls return only after that flush.
 """
 from __future__ import annotations
 
@@ -245,8 +248,12 @@ class GroupCommit:
     them durable runs after the turn is given back (`Database.sync_log`, the GIL released):
     the next group takes the turn and does its work meanwhile. The members return only
     once that fsync is done. A later group's fsync covers the frames of every earlier one
-    (one log, written in order), so a group that builds on an earlier group's rows — the
-    audit chain's head — is never durable without them.
+    (one log, written in order, each frame checksummed over the ones before), so a group
+    that builds on an earlier group's rows — the audit chain's head — is never durable
+    without them. As with any commit that releases its locks before its flush, a reader
+    may see a group's rows during that fsync: a power cut then could lose rows already
+    read, never work a call was told is saved. A failed fsync fails every member
+    (GroupCommitFailed): whether the work reached the disk is then unknown.
 
     The turn is handed over, not fought for: each waiting call sleeps on a lock of its own
     that the giver releases once it has set the call as the holder, and each member sleeps
