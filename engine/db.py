@@ -209,6 +209,7 @@ class Group:
         self.error: BaseException | None = None
         self.flush_after_commit = flush_after_commit  # its commit leaves the fsync to `sync_log`
         self.sleepers: list[Any] = []  # members' locks, released when the group ends
+        self.flush_next: Any = None  # its committer's lock while a flush of earlier groups runs
 
 
 class _Waiter:
@@ -247,7 +248,9 @@ class GroupCommit:
     The commit writes the group's log frames while holding the turn, and the fsync that makes
     them durable runs after the turn is given back (`Database.sync_log`, the GIL released):
     the next group takes the turn and does its work meanwhile. The members return only
-    once that fsync is done. A later group's fsync covers the frames of every earlier one
+    once that fsync is done. One fsync runs at a time: the groups that commit while it runs
+    wait for it, then one more fsync covers them all (on a slow disk, fewer and fuller
+    flushes, never two competing). A later group's fsync covers the frames of every earlier one
     (one log, written in order, each frame checksummed over the ones before), so a group
     that builds on an earlier group's rows — the audit chain's head — is never durable
     without them. As with any commit that releases its locks before its flush, a reader
@@ -276,7 +279,9 @@ class GroupCommit:
         self._queue: deque[_Waiter] = deque()  # calls waiting for the turn, first come first served
         self._group: Group | None = None  # the group taking shape (not yet committing)
         self._holder: int | None = None  # thread holding the turn
-        self._flushing = 0  # groups committed whose fsync runs now
+        self._flush_running = False  # a committer's fsync runs now (`_flush`)
+        self._in_flush = 0  # groups that fsync makes durable
+        self._unflushed: list[Group] = []  # groups committed since it began: the next flush's
 
     @property
     def condition(self) -> threading.Condition:
@@ -290,8 +295,8 @@ class GroupCommit:
 
     @property
     def flushing(self) -> int:
-        """Groups committed whose fsync has not returned yet."""
-        return self._flushing
+        """Groups committed and not yet durable (their fsync runs or is next)."""
+        return self._in_flush + len(self._unflushed)
 
     def held_by_another(self) -> bool:
         """Does another thread hold the turn now?"""
@@ -403,7 +408,8 @@ class GroupCommit:
 
     def _commit(self, group: Group) -> None:
         """Commit the group (holding the turn), give the turn back, then make the commit
-        durable (`sync_log`) while the next group works; tell the members."""
+        durable (`_flush`) while the next group works; tell the members."""
+        lead, waiting_to_flush = False, None
         try:
             group.session.commit()
         except BaseException as e:
@@ -421,24 +427,61 @@ class GroupCommit:
             flush = group.flush_after_commit and group.error is None
             with self._cv:
                 nxt = self._hand_on()
-                if flush:
-                    self._flushing += 1
-                else:
+                if not flush:
                     group.done = True
                     self._wake_members(group)
+                else:
+                    self._unflushed.append(group)
+                    if self._flush_running:  # the next flush covers this group too
+                        group.flush_next = waiting_to_flush = _asleep()
+                    else:
+                        self._flush_running = lead = True
+                    self._changed()
             if nxt is not None:
                 nxt.lock.release()
-        if flush:
+        if waiting_to_flush is not None:
             try:
-                self._db.sync_log()
-            except BaseException as e:  # durability unknown: every member hears it failed
-                group.error = e
-            finally:
+                waiting_to_flush.acquire()  # the group was flushed, or this thread flushes next
+            except BaseException:
                 with self._cv:
-                    self._flushing -= 1
-                    group.done = True
-                    self._wake_members(group)
-                    self._changed()
+                    lead = not group.done and group.flush_next is None
+                if lead:  # (the flush was handed to this thread: it still runs it)
+                    self._flush()
+                raise
+            lead = not group.done
+        if lead:
+            self._flush()
+
+    def _flush(self) -> None:
+        """(this thread runs the flushes now) One fsync for every group committed and not yet
+        durable; then the first group committed meanwhile has its committer run the next one.
+        One flush runs at a time, and the groups that commit during it share the next."""
+        with self._cv:
+            batch, self._unflushed = self._unflushed, []
+            self._in_flush = len(batch)
+        error: BaseException | None = None
+        try:
+            self._db.sync_log()
+        except BaseException as e:  # durability unknown: every member hears it failed
+            error = e
+        with self._cv:
+            self._in_flush = 0
+            for g in batch:
+                if error is not None:
+                    g.error = error
+                g.done = True
+                self._wake_members(g)
+                if g.flush_next is not None:  # its committer waits for this flush
+                    g.flush_next.release()
+                    g.flush_next = None
+            if self._unflushed:
+                first = self._unflushed[0]
+                handed, first.flush_next = first.flush_next, None
+                if handed is not None:
+                    handed.release()  # its committer runs the next flush
+            else:
+                self._flush_running = False
+            self._changed()
 
 
 class GroupCommitFailed(RuntimeError):

@@ -54,27 +54,33 @@ def in_thread(fn):
     return t, outcome
 
 
-def test_the_next_group_works_and_commits_while_the_last_one_is_flushed(eng, monkeypatch):
+def test_the_next_groups_work_and_commit_while_the_last_one_is_flushed_then_share_a_flush(eng, monkeypatch):
     key = eng.kms.create_key("flushing").key_id
     db = eng.context.db
+    groups = db.groups
     held = HeldFlush(db)
     monkeypatch.setattr(db, "sync_log", held)
     before = eng.audit.count_traces(since=None)
 
     first, first_out = in_thread(lambda: eng.kms.encrypt_data(key, PLAIN))
     assert held.entered.wait(WAIT)  # its group is committed; its fsync has not returned
-    assert db.groups.flushing == 1 and not db.groups.held_by_another()
+    assert groups.flushing == 1 and not groups.held_by_another()
+    later = []
+    for n in (2, 3):  # each takes the free turn, works and commits its own group
+        later.append(in_thread(lambda: eng.kms.encrypt_data(key, PLAIN)))
+        with groups.condition:
+            assert groups.condition.wait_for(lambda: groups.flushing == n, WAIT)
 
-    second = eng.kms.encrypt_data(key, PLAIN)  # takes the turn, commits, is flushed: returns
-
-    assert first_out == {} and first.is_alive()  # nobody returns before its own flush
+    assert all(out == {} for _, out in [(first, first_out), *later])  # none returns before its flush
     held.release()
-    first.join(WAIT)
-    assert not first.is_alive() and "error" not in first_out
-    assert db.groups.flushing == 0 and held.calls == 2
-    for result in (first_out["result"], second):
-        assert eng.kms.decrypt_data(result.cipher_text).plain_text == PLAIN
-    assert eng.audit.count_traces(since=None) == before + 4
+    for t, out in [(first, first_out), *later]:
+        t.join(WAIT)
+        assert not t.is_alive() and "error" not in out
+    assert held.calls == 2  # the first group's fsync, then one for both groups committed during it
+    assert groups.flushing == 0
+    assert eng.audit.count_traces(since=None) == before + 3
+    for _, out in [(first, first_out), *later]:
+        assert eng.kms.decrypt_data(out["result"].cipher_text).plain_text == PLAIN
     assert eng.audit.verify().ok
 
 
