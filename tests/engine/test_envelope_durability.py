@@ -15,6 +15,7 @@ from refusals import refused
 
 SMALL = 256
 WINDOW = 1024
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to name an fd's file")
 
 
 @pytest.fixture
@@ -42,6 +43,7 @@ class Recorder:
 
     def __init__(self, fail_on: int | None = None, errno_: int = errno.EIO, always: bool = False) -> None:
         self.calls: list[tuple[int, int, int]] = []
+        self.dropped: list[tuple[int, int, int]] = []
         self.fail_on = fail_on
         self.errno = errno_
         self.always = always
@@ -60,10 +62,13 @@ class Recorder:
 
 @pytest.fixture
 def recorder(monkeypatch):
-    """Small windows, and a recording sync_file_range in place of the real one."""
+    """Small windows, and a recording sync_file_range in place of the real one (and of
+    posix_fadvise: its calls are in rec.dropped)."""
     def install(**kw) -> Recorder:
         rec = Recorder(**kw)
         monkeypatch.setattr(write_behind, "_sync_file_range", rec)
+        monkeypatch.setattr(write_behind.os, "posix_fadvise",
+                            lambda fd, offset, length, advice: rec.dropped.append((offset, length, advice)))
         monkeypatch.setattr(write_behind, "WINDOW", WINDOW)
         monkeypatch.setattr(write_behind, "LAG", 2)
         return rec
@@ -90,6 +95,7 @@ def test_write_back_follows_the_writer_in_order_and_a_few_windows_behind(eng, ke
     assert size - (requested[-1][0] + requested[-1][1]) < WINDOW + SMALL + TAG_SIZE  # the fsync does the rest
     assert waited == [(i * WINDOW, WINDOW) for i in range(len(waited))]
     assert len(waited) >= size // WINDOW - 4
+    assert rec.dropped == [(o, n, os.POSIX_FADV_DONTNEED) for o, n in waited]  # on disk: out of the cache
     # never more than LAG windows requested and not yet waited for, after each wait
     pending = 0
     for offset, length, flags in rec.calls:
@@ -163,7 +169,7 @@ class SyncLog:
         monkeypatch.setattr(envelope.os, "replace", replace)
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to name an fd's file")
+@needs_proc
 @pytest.mark.parametrize("op", ["encrypt", "decrypt"])
 def test_the_data_is_synced_before_the_rename_and_the_folder_after(eng, key, work, monkeypatch, op):
     (work / "p").write_bytes(payload(3 * SMALL))
@@ -179,6 +185,7 @@ def test_the_data_is_synced_before_the_rename_and_the_folder_after(eng, key, wor
     assert folder == ("fsync", str(work))
 
 
+@needs_proc
 def test_a_folder_that_cannot_be_synced_is_refused_after_the_rename(eng, key, work, monkeypatch):
     (work / "p").write_bytes(payload(3 * SMALL))
     real_fsync = os.fsync
@@ -191,3 +198,20 @@ def test_a_folder_that_cannot_be_synced_is_refused_after_the_rename(eng, key, wo
     monkeypatch.setattr(envelope.os, "fsync", failing_on_folders)
     err = refused("KMS.0308", encrypt_file, eng, key, work / "p", work / "dst", chunk_size=SMALL)
     assert "folder cannot be synced" in err.message
+    assert leftovers(work, "p", "dst") == []  # dst is whole (renamed): only its durability is in doubt
+
+
+@needs_proc
+def test_a_folder_whose_file_system_cannot_sync_folders_is_fine(eng, key, work, monkeypatch):
+    (work / "p").write_bytes(payload(3 * SMALL))
+    real_fsync = os.fsync
+
+    def refusing_folders(fd: int) -> None:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        real_fsync(fd)
+
+    monkeypatch.setattr(envelope.os, "fsync", refusing_folders)
+    encrypt_file(eng, key, work / "p", work / "dst", chunk_size=SMALL)
+    decrypt_file(eng, work / "dst", work / "out")
+    assert (work / "out").read_bytes() == payload(3 * SMALL)
