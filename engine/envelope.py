@@ -23,7 +23,8 @@ that is renamed only when the last chunk is written and removed on any failure, 
 never holds a partial or unauthenticated result. The output is durable once a call returns:
 its data is fsync'd before the rename and the folder after it. Write-back of the output
 follows a few MiB behind the writer (engine.write_behind), so that final fsync has almost
-nothing left to write and the page cache never holds more than a few MiB of it dirty.
+nothing left to write, and the page cache holds at most some 24 MiB of the output (what is
+on disk leaves it: a file just written is read back from disk).
 """
 from __future__ import annotations
 
