@@ -2,10 +2,11 @@
 
 Each version's value is sealed with a fresh 256-bit data key (AES-256-GCM, nonce from the
 CSPRNG); the data key itself is encrypted by the secret's KMS key (the KMS data-key blob
-format). Only `wrapped_dek` (hex of that blob) and `sealed_value` are stored; the data key
-and the value exist in memory only for the call. Both layers bind the secret id and the
-version id as associated data, so a sealed row copied onto another secret or version fails
-to open. Everything here runs inside the caller's transaction (never a nested service call:
+format). Only `wrapped_dek` (hex of that blob) and `sealed_value` are stored; the value
+exists in memory only for the call, and an opened data key only in memory while the root key
+is open (`engine.csms.openedkeys`, as KMS keeps opened key material). Both layers bind the
+secret id and the version id as associated data, so a sealed row copied onto another secret
+or version fails to open. Everything here runs inside the caller's transaction (never a nested service call:
 the database has one writer).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from engine import rowload
 from engine.codec import canonical
+from engine.csms import openedkeys
 from engine.csms.rules import (KEY_UNUSABLE, NOT_FOUND, SYSCURRENT, VERSION_QUOTA, bad,
                                check_version_id)
 from engine.csms.stages import move_stage, stages_by_version
@@ -76,11 +78,13 @@ def open_value(call: Any, secret: Secret, version: SecretVersion) -> bytes:
     the caller allowed to open data keys under it."""
     key = usable_key(call.s, version.kms_key_id, secret.domain_id)
     kms.may_use(call, key, kms.OPEN)
+    hsm, aad = call.ctx.hsm, _dek_aad(secret.secret_id, version.version_id)
     try:
-        blob = bytes.fromhex(version.wrapped_dek)
-        dek = kms.unwrap_data_key(call.s, call.ctx.hsm, blob,
-                                  _dek_aad(secret.secret_id, version.version_id),
-                                  version.kms_key_id, KEY_UNUSABLE)
+        dek = openedkeys.opened(hsm, version.kms_key_id, version.wrapped_dek, aad)
+        if dek is None:  # (its KMS key's checks above are made on every read all the same)
+            dek = kms.unwrap_data_key(call.s, hsm, bytes.fromhex(version.wrapped_dek), aad,
+                                      version.kms_key_id, KEY_UNUSABLE)
+            openedkeys.keep(hsm, version.kms_key_id, version.wrapped_dek, aad, dek)
         sealed = version.sealed_value
         return AESGCM(dek).decrypt(sealed[:12], sealed[12:],
                                    _value_aad(secret.secret_id, version.version_id, version.value_kind))

@@ -4,6 +4,10 @@ MAC-checked (DEW.0010 for a row changed in the database, even one verified befor
 refusal keeps its code and its precedence and is audited, and a caller without the KMS
 permission on a custom key is refused.
 
+A version's data key is unwrapped once while the root key is open (engine.csms.openedkeys);
+the KMS key's checks, the caller's permission and the value's own AES-GCM still decide every
+read, and a changed data key or value is refused after it was read as before it.
+
 Rows are changed behind the engine's back through its own SQLAlchemy engine (plain SQL on a
 connection, no ORM events), so the same tests run on SQLite and PostgreSQL.
 """
@@ -152,6 +156,7 @@ def test_pending_deletion_is_refused_before_the_version_and_key_are_looked_at(en
 
 def test_the_key_of_the_version_decides(eng, two_versions):
     sid = secret_id(eng, "a")
+    assert eng.csms.show_secret_version("a").secret_string == "two"  # its data key opened
     eng.kms.disable_key(two_versions)
     err = pytest.raises(DewError, eng.csms.show_secret_version, "a").value
     assert err.code == "CSMS.0401" and "Disabled" in err.message and "two" not in err.message
@@ -162,6 +167,8 @@ def test_the_key_of_the_version_decides(eng, two_versions):
     assert err.code == "CSMS.0401" and f"KMS key {NO_KEY} does not exist" in err.message
     assert eng.csms.show_secret_version("a", "v1").secret_string == "one"  # v1's key is untouched
     assert traced_codes(eng)[-3:] == ["CSMS.0401", "CSMS.0401", "200"]
+    eng.kms.schedule_key_deletion(two_versions, pending_days=7)
+    assert code_of(eng.csms.show_secret_version, "a", "v1") == "CSMS.0401"
 
 
 def test_a_user_needs_the_kms_permission_on_a_custom_key(eng, two_versions):
@@ -175,4 +182,75 @@ def test_a_user_needs_the_kms_permission_on_a_custom_key(eng, two_versions):
         {"Effect": "Allow", "Action": ["kms:dek:crypto"], "Resource": ["*"]}]})
     eng.iam.attach_policy("bob", "keys")
     assert bob.csms.show_secret_version("a").secret_string == "two"
-    assert traced_codes(eng)[-2:] == ["CSMS.0302", "200"]
+    eng.iam.detach_policy("bob", "keys")  # after its data key was opened
+    assert code_of(bob.csms.show_secret_version, "a") == "CSMS.0302"
+    assert traced_codes(eng)[-3:] == ["CSMS.0302", "200", "CSMS.0302"]
+
+
+# --- data keys opened once ------------------------------------------------------------------
+@pytest.fixture
+def unwraps(monkeypatch):
+    """Data keys unwrapped under a KMS key, as (KMS key id)."""
+    from engine.csms import versions
+
+    seen: list[str] = []
+    real = versions.kms.unwrap_data_key
+
+    def counting(s, hsm, blob, aad, key_id, code):
+        seen.append(key_id)
+        return real(s, hsm, blob, aad, key_id, code)
+    monkeypatch.setattr(versions.kms, "unwrap_data_key", counting)
+    return seen
+
+
+def test_a_data_key_is_unwrapped_once_while_the_root_key_is_open(eng, two_versions, unwraps):
+    for _ in range(3):
+        assert eng.csms.show_secret_version("a").secret_string == "two"
+        assert eng.csms.show_secret_version("a", "v1").secret_string == "one"
+    assert unwraps == [two_versions, two_versions]  # v2's, then v1's
+    eng.rotate_root_key()  # a new root key starts with none opened
+    assert eng.csms.show_secret_version("a").secret_string == "two"
+    assert len(unwraps) == 3
+
+
+def _flip_last_hex_digit(text: str) -> str:
+    return text[:-1] + ("0" if text[-1] != "0" else "1")
+
+
+def test_a_data_key_changed_after_it_was_opened_is_refused(eng, two_versions, unwraps):
+    sid = secret_id(eng, "a")
+    eng.csms.show_secret_version("a")
+    with eng.context.db.engine.connect() as conn:
+        wrapped = conn.execute(text("SELECT wrapped_dek FROM csms_version WHERE secret_id = :s "
+                                    "AND version_id = 'v2'"), {"s": sid}).scalar_one()
+    behind_the_engine(eng, "UPDATE csms_version SET wrapped_dek = :w WHERE secret_id = :s AND version_id = 'v2'",
+                      w=_flip_last_hex_digit(wrapped), s=sid)
+    err = pytest.raises(DewError, eng.csms.show_secret_version, "a").value
+    assert err.code == "CSMS.0401" and "cannot be decrypted" in err.message
+    assert len(unwraps) == 2  # opened again, and refused
+    behind_the_engine(eng, "UPDATE csms_version SET wrapped_dek = :w WHERE secret_id = :s AND version_id = 'v2'",
+                      w=wrapped, s=sid)
+    assert eng.csms.show_secret_version("a").secret_string == "two"
+
+
+def test_a_value_changed_after_it_was_read_is_refused(eng, two_versions):
+    sid = secret_id(eng, "a")
+    eng.csms.show_secret_version("a")
+    with eng.context.db.engine.connect() as conn:
+        sealed = bytes(conn.execute(text("SELECT sealed_value FROM csms_version WHERE secret_id = :s "
+                                         "AND version_id = 'v2'"), {"s": sid}).scalar_one())
+    behind_the_engine(eng, "UPDATE csms_version SET sealed_value = :v WHERE secret_id = :s AND version_id = 'v2'",
+                      v=sealed[:-1] + bytes([sealed[-1] ^ 1]), s=sid)
+    err = pytest.raises(DewError, eng.csms.show_secret_version, "a").value
+    assert err.code == "CSMS.0401" and "cannot be decrypted" in err.message and "two" not in err.message
+
+
+def test_a_version_copied_onto_another_version_does_not_open(eng, two_versions):
+    sid = secret_id(eng, "a")
+    eng.csms.show_secret_version("a")  # v2's data key opened
+    with eng.context.db.engine.connect() as conn:
+        wrapped, sealed = conn.execute(text("SELECT wrapped_dek, sealed_value FROM csms_version "
+                                            "WHERE secret_id = :s AND version_id = 'v2'"), {"s": sid}).one()
+    behind_the_engine(eng, "UPDATE csms_version SET wrapped_dek = :w, sealed_value = :v "
+                           "WHERE secret_id = :s AND version_id = 'v1'", w=wrapped, v=bytes(sealed), s=sid)
+    assert code_of(eng.csms.show_secret_version, "a", "v1") == "CSMS.0401"
