@@ -80,6 +80,7 @@ class Database:
         self._group_conn: Any = None
         self._log_path = _wal_path(url) if self.is_sqlite else None
         self._group_syncs = False  # its commits leave the flush to `sync_log` (`_defer_flush`)
+        self._log_fd: int | None = None  # the log file flushed last (its directory entry flushed too)
 
     def derive_row_key(self, hsm: Any) -> None:
         """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
@@ -158,18 +159,36 @@ class Database:
 
     def sync_log(self) -> None:
         """Flush the write-ahead log to disk (fdatasync, the GIL released): every commit made
-        before this call is durable when it returns. A log no longer there was checkpointed
-        into the database file and removed by the last connection's close, which flushes
-        both first: nothing left to flush."""
+        before this call is durable when it returns. The first flush of a log file also
+        flushes its directory (SQLite does so at a new journal's first sync, which the groups'
+        connection leaves to this), so a power cut cannot lose the file itself: the file is
+        kept open from then on, so its inode, the file's identity, cannot be reused by a
+        later one. A log no longer there was checkpointed into the database file and removed
+        by the last connection's close, which flushes both first: nothing left to flush.
+        (`GroupCommit` runs one flush at a time.)"""
         if self._log_path is None:
             return
         try:
-            fd = os.open(self._log_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            now = os.stat(self._log_path)
         except FileNotFoundError:
             return
-        try:
+        fd = self._log_fd
+        if fd is None or not os.path.samestat(os.fstat(fd), now):
+            try:
+                fd = os.open(self._log_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            except FileNotFoundError:
+                return
             os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
-        finally:
+            _sync_directory(os.path.dirname(self._log_path))
+            old, self._log_fd = self._log_fd, fd
+            if old is not None:
+                os.close(old)
+            return
+        os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
+
+    def _close_log(self) -> None:
+        fd, self._log_fd = self._log_fd, None
+        if fd is not None:
             os.close(fd)
 
     def for_update(self, stmt: Any) -> Any:
@@ -196,6 +215,7 @@ class Database:
             at_work = self.groups.held_by_another() or self.groups.held_here() or self.groups.flushing
         if not at_work:
             self.drop_group_session()
+            self._close_log()
         self.engine.dispose()
 
 
@@ -505,6 +525,18 @@ def _wal_path(url: str) -> str | None:
     if not name or name == ":memory:" or name.startswith("file:"):
         return None
     return os.path.abspath(name) + "-wal"
+
+
+def _sync_directory(path: str) -> None:
+    """Flush a directory's entries (where the system allows opening a directory)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _upgrade(conn: Any) -> list[str]:

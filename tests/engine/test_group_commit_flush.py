@@ -175,3 +175,26 @@ def test_a_call_that_gives_up_as_the_turn_reaches_it_leaves_its_group_committed(
     assert member_out == {"result": None} and group.done and group.error is None
     assert not groups.held_by_another() and groups.waiting == 0
     assert eng.kms.create_key("after").key_alias == "after"  # the turn is free
+
+
+def test_the_first_flush_of_a_log_file_also_flushes_its_directory(tmp_path, monkeypatch):
+    """The groups' connection leaves SQLite no sync at which to flush a new log file's
+    directory entry: `sync_log` does it, once per log file."""
+    synced: list[str] = []
+    monkeypatch.setattr(db_module, "_sync_directory", synced.append)
+    db = db_module.Database(f"sqlite:///{tmp_path / 'flushed.db'}")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (v TEXT)")  # (WAL mode: the log file exists)
+    log = tmp_path / "flushed.db-wal"
+    assert log.exists()
+    db.sync_log()
+    db.sync_log()
+    assert synced == [str(tmp_path)]
+    db.engine.dispose()  # the last connection closes: the log is checkpointed and removed
+    assert not log.exists()
+    db.sync_log()  # nothing to flush
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES ('x')")  # a new log file
+    db.sync_log()
+    assert synced == [str(tmp_path)] * 2
+    db.dispose()
