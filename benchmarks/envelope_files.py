@@ -6,18 +6,24 @@ the same file in the same run, and peak memory growth over a warm engine.
 Throughput: the wall time of shutil.copyfile (and of copyfile + fsync, since the engine syncs
 its output before renaming it) against encrypt_file and decrypt_file of one file in /tmp,
 rounds interleaved (in a different order each round), medians compared as ratios (goal:
-≥ 0.7× copyfile). Two more pairs of rows show what durability costs: "fsync only" is the
-engine without its early write-back (engine.write_behind), "not durable" without that and
-without the fsync.
+≥ 0.7× copyfile). "durable write only" writes as many bytes from memory and makes them
+durable the way the engine does, without reading or encrypting anything: a durable writer
+can hardly beat it, so it shows how much of copyfile's speed the disk leaves within reach. Two more
+pairs of rows show what durability costs: "fsync only" is the engine without its early
+write-back (engine.write_behind), "not durable" without that and without the fsync.
 
 Every operation starts from the same state (see _prepare): its input in the page cache,
 nothing dirty, and, on a virtual machine whose balloon driver reports free pages to the
 host, the same kind of free pages. "hot" (the default) frees as many page-cache pages as the
 operation will write just before it, so fresh pages cost what they cost on bare metal;
-"cold" lets the host take freed pages back first, so every page the operation newly puts in
-the page cache costs a fault in the host (about a second more per GiB here). The benchmark
-used to give some operations one state and some the other, which is why a "no fsync" row
-could be slower than the same operation with its fsync.
+"cold" lets the host take freed pages back first, so pages the operation newly puts in the
+page cache may cost a fault in the host (up to a few seconds more per GiB here; which
+operations pay varies from run to run, decrypt's writes of whole aligned MiBs most often,
+probably because they get large pages, which come from the blocks handed back). The
+benchmark used to give some operations one state and some the other, which is why a
+"no fsync" row could be slower than the same operation with its fsync. The engine's own
+rows hardly depend on the regime: its early write-back reuses the few MiB of page cache it
+drops.
 
 Memory: a fresh process warms an engine with a small file, resets its peak RSS
 (/proc/self/clear_refs), runs one operation and reports VmHWM minus the RSS before (goal:
@@ -108,6 +114,22 @@ def _copy_synced(src: Path, dst: Path) -> None:
         os.close(fd)
 
 
+def _write_durably(size: int, dst: Path) -> None:
+    """The floor for any durable writer: `size` bytes from memory, written back behind the
+    writer as the engine does, then fsync'd; no reading, no encryption."""
+    block = os.urandom(MIB)
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        behind = engine.write_behind.WriteBehind(fd)
+        done = 0
+        while done < size:
+            done += os.write(fd, block[:min(MIB, size - done)])
+            behind.wrote(done)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def _durability(fsync: bool, write_behind: bool) -> Iterator[None]:
     """Switch off the engine's fsync and/or its early write-back, to see what each costs."""
@@ -180,6 +202,7 @@ def main(size_mib: int = 1024, rounds: int = 3, regime: str = "hot") -> None:
         ops: dict[str, tuple[Path, Callable[[], object]]] = {
             "copyfile": (src, lambda: shutil.copyfile(src, out)),
             "copyfile+fsync": (src, lambda: _copy_synced(src, out)),
+            "durable write only": (src, lambda: _write_durably(size, out)),
             "encrypt": encrypt(),
             "decrypt": decrypt(),
             "encrypt, fsync only": encrypt(write_behind=False),
