@@ -7,6 +7,9 @@ the write-back of each completed window while later windows are still being prod
 for a window a few behind (so at most a few windows are ever dirty, whatever the file size)
 and then drops that window from the page cache (it is on disk: keeping it would only make the
 machine find fresh pages for the rest of the file, which costs more than reusing these).
+Write-back stops at a whole MiB: the page the writer is still filling would otherwise be
+written twice, and the writer would wait for the first of those writes to finish (for 1 GiB
+in chunks of 1 MiB + 16 bytes, about 0.1 s more).
 
 This is only a head start: the caller still fsyncs the file before it relies on it. Where
 sync_file_range is missing (not Linux, or a C library without it) or a file system refuses it,
@@ -21,6 +24,7 @@ from typing import Callable
 
 WINDOW = 8 * 1024 * 1024     # bytes handed to write-back at a time
 LAG = 2                      # whole windows that may still be in flight behind the writer
+ALIGN = 1024 * 1024          # write-back stops at a multiple of this (the writer is not done with the rest)
 
 # <linux/fs.h>
 _WAIT_BEFORE, _WRITE, _WAIT_AFTER = 1, 2, 4
@@ -69,6 +73,7 @@ class WriteBehind:
         self.sync_range = _sync_file_range
 
     def wrote(self, end: int) -> None:
+        end -= end % ALIGN
         if self.sync_range is None or end - self.started < self.window:
             return
         try:
