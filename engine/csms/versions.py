@@ -78,16 +78,16 @@ def open_value(call: Any, secret: Secret, version: SecretVersion) -> bytes:
     the caller allowed to open data keys under it."""
     key = usable_key(call.s, version.kms_key_id, secret.domain_id)
     kms.may_use(call, key, kms.OPEN)
-    hsm, aad = call.ctx.hsm, _dek_aad(secret.secret_id, version.version_id)
+    hsm, secret_id, version_id = call.ctx.hsm, secret.secret_id, version.version_id
+    key_id, wrapped = version.kms_key_id, version.wrapped_dek
     try:
-        dek = openedkeys.opened(hsm, version.kms_key_id, version.wrapped_dek, aad)
+        dek = openedkeys.opened(hsm, key_id, wrapped, secret_id, version_id)
         if dek is None:  # (its KMS key's checks above are made on every read all the same)
-            dek = kms.unwrap_data_key(call.s, hsm, bytes.fromhex(version.wrapped_dek), aad,
-                                      version.kms_key_id, KEY_UNUSABLE)
-            openedkeys.keep(hsm, version.kms_key_id, version.wrapped_dek, aad, dek)
+            dek = kms.unwrap_data_key(call.s, hsm, bytes.fromhex(wrapped), _dek_aad(secret_id, version_id),
+                                      key_id, KEY_UNUSABLE)
+            openedkeys.keep(hsm, key_id, wrapped, secret_id, version_id, dek)
         sealed = version.sealed_value
-        return AESGCM(dek).decrypt(sealed[:12], sealed[12:],
-                                   _value_aad(secret.secret_id, version.version_id, version.value_kind))
+        return AESGCM(dek).decrypt(sealed[:12], sealed[12:], _value_aad(secret_id, version_id, version.value_kind))
     except DewError as e:
         raise bad(f"version {version.version_id} of secret {secret.name}: {CANNOT_DECRYPT}"
                   if e.message == CANNOT_DECRYPT else e.message, KEY_UNUSABLE) from None
