@@ -82,7 +82,9 @@ class VersionRead:
             cur = run(s, _LATEST_SQL, (SYSCURRENT, domain_id, name))
         else:
             cur = run(s, _NAMED_SQL, (self.version_id, self.version_id, domain_id, name))
-        self._rows = cur.fetchall()
+        rows = cur.fetchall()
+        # (one secret per name and account; were there two, the first one's rows only)
+        self._rows = [r for r in rows if r[0] == rows[0][0]] if len(rows) > 1 else rows
         row = self._made(s, Secret, 0, 0) if self._rows else None
         if row is None:
             raise bad(f"secret {name} does not exist", NO_SECRET)
