@@ -13,14 +13,10 @@ The hot path (`run`) sends a fixed SQL text straight to the driver on the sessio
 connection: SQLAlchemy's per-statement compile and cache-key work costs more than SQLite's
 own execution. Statement listeners (`before_cursor_execute`) still see every such statement.
 Write calls on SQLite share transactions (`GroupCommit`) on one session kept on one
-connection (`group_session`), so a call pays no session set-up nor pool check-out. That
-connection commits without SQLite's own fsync (`synchronous=NORMAL`): each group's committer
-flushes the write-ahead log itself (`sync_log`) once it has given the turn back, and the
-group's calls return only after that flush.
+connection (`group_session`), so a call pays no session set-up nor pool check-out.
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections import deque
 from contextlib import contextmanager
@@ -78,9 +74,6 @@ class Database:
         self.groups = GroupCommit(self)
         self._group_s: Session | None = None
         self._group_conn: Any = None
-        self._log_path = _wal_path(url) if self.is_sqlite else None
-        self._group_syncs = False  # its commits leave the flush to `sync_log` (`_defer_flush`)
-        self._log_fd: int | None = None  # the log file flushed last (its directory entry flushed too)
 
     def derive_row_key(self, hsm: Any) -> None:
         """Hold the key authenticating protected rows, derived from the open root key (memory only)."""
@@ -129,7 +122,6 @@ class Database:
         s = self._group_s
         if s is None:
             self._group_conn = self._write_engine.connect()
-            self._group_syncs = self._defer_flush(self._group_conn)
             s = self._group_s = Session(bind=self._group_conn, expire_on_commit=False,
                                         info={DATABASE_INFO: self})
         if self._row_state is not None:
@@ -138,59 +130,6 @@ class Database:
             s.info.pop(ROW_MAC_INFO, None)
         return s
 
-    def _defer_flush(self, conn: Any) -> bool:
-        """Let the groups' connection commit without flushing the write-ahead log to disk
-        (`synchronous=NORMAL`: WAL frames written, no fsync; still fsynced before every
-        checkpoint, so never a corrupt file), for `sync_log` to flush once the turn is given
-        back: the next group works while this one's fsync runs. Only for a database file in
-        WAL mode (→ True); anything else keeps flushing in its commit."""
-        if self._log_path is None:
-            return False
-        dbapi = conn.connection.driver_connection
-        mode = dbapi.execute("PRAGMA journal_mode").fetchone()
-        if mode is None or str(mode[0]).lower() != "wal":
-            return False
-        dbapi.execute("PRAGMA synchronous=NORMAL")
-        return True
-
-    def flushes_after_commit(self) -> bool:
-        """Do the groups' commits leave the fsync to `sync_log` (see `_defer_flush`)?"""
-        return self._group_syncs
-
-    def sync_log(self) -> None:
-        """Flush the write-ahead log to disk (fdatasync, the GIL released): every commit made
-        before this call is durable when it returns. The first flush of a log file also
-        flushes its directory (SQLite does so at a new journal's first sync, which the groups'
-        connection leaves to this), so a power cut cannot lose the file itself: the file is
-        kept open from then on, so its inode, the file's identity, cannot be reused by a
-        later one. A log no longer there was checkpointed into the database file and removed
-        by the last connection's close, which flushes both first: nothing left to flush.
-        (`GroupCommit` runs one flush at a time.)"""
-        if self._log_path is None:
-            return
-        try:
-            now = os.stat(self._log_path)
-        except FileNotFoundError:
-            return
-        fd = self._log_fd
-        if fd is None or not os.path.samestat(os.fstat(fd), now):
-            try:
-                fd = os.open(self._log_path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            except FileNotFoundError:
-                return
-            os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
-            _sync_directory(os.path.dirname(self._log_path))
-            old, self._log_fd = self._log_fd, fd
-            if old is not None:
-                os.close(old)
-            return
-        os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
-
-    def _close_log(self) -> None:
-        fd, self._log_fd = self._log_fd, None
-        if fd is not None:
-            os.close(fd)
-
     def for_update(self, stmt: Any) -> Any:
         """Lock selected rows on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the lock."""
         return stmt if self.is_sqlite else stmt.with_for_update()
@@ -198,38 +137,32 @@ class Database:
     def drop_group_session(self) -> None:
         """Close the groups' session and give its connection back to the pool (whose reset
         rolls back whatever a failed commit left open); the next group opens a fresh one."""
-        s, conn, deferred = self._group_s, self._group_conn, self._group_syncs
+        s, conn = self._group_s, self._group_conn
         self._group_s = self._group_conn = None
-        self._group_syncs = False
         if s is not None:
             try:
                 s.close()
             finally:
-                if deferred:  # (its synchronous=NORMAL must not serve any other session)
-                    conn.invalidate()
                 conn.close()
 
     def dispose(self) -> None:
         """Close the connections; a group still at work (another thread) keeps its own."""
         with self.groups.condition:
-            at_work = self.groups.held_by_another() or self.groups.held_here() or self.groups.flushing
+            at_work = self.groups.held_by_another() or self.groups.held_here()
         if not at_work:
             self.drop_group_session()
-            self._close_log()
         self.engine.dispose()
 
 
 class Group:
     """One shared write transaction: the session its members take turns on, and how it ended."""
 
-    def __init__(self, session: Session, flush_after_commit: bool) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
         self.members = 0  # members whose work is in the transaction (or rolled back to their savepoint)
-        self.done = False  # committed and durable, or failed
+        self.done = False
         self.error: BaseException | None = None
-        self.flush_after_commit = flush_after_commit  # its commit leaves the fsync to `sync_log`
         self.sleepers: list[Any] = []  # members' locks, released when the group ends
-        self.flush_next: Any = None  # its committer's lock while a flush of earlier groups runs
 
 
 class _Waiter:
@@ -241,12 +174,12 @@ class _Waiter:
 
     def __init__(self, ident: int) -> None:
         self.ident = ident
-        self.lock = threading.Lock()
-        self.lock.acquire()
+        self.lock = _asleep()
         self.group: Group | None = None
 
 
 def _asleep() -> Any:
+    """A lock taken already: whoever acquires it next sleeps until someone releases it."""
     lock = threading.Lock()
     lock.acquire()
     return lock
@@ -265,24 +198,11 @@ class GroupCommit:
     that commit fails every member learns it. A single caller never waits: it commits its
     own transaction at once.
 
-    The commit writes the group's log frames while holding the turn, and the fsync that makes
-    them durable runs after the turn is given back (`Database.sync_log`, the GIL released):
-    the next group takes the turn and does its work meanwhile. The members return only
-    once that fsync is done. One fsync runs at a time: the groups that commit while it runs
-    wait for it, then one more fsync covers them all (on a slow disk, fewer and fuller
-    flushes, never two competing). A later group's fsync covers the frames of every earlier one
-    (one log, written in order, each frame checksummed over the ones before), so a group
-    that builds on an earlier group's rows — the audit chain's head — is never durable
-    without them. As with any commit that releases its locks before its flush, a reader
-    may see a group's rows during that fsync: a power cut then could lose rows already
-    read, never work a call was told is saved. A failed fsync fails every member
-    (GroupCommitFailed): whether the work reached the disk is then unknown.
-
     The turn is handed over, not fought for: each waiting call sleeps on a lock of its own
-    that the giver releases once it has set the call as the holder, and each member sleeps
+    that the giver releases once it has made that call the holder, and each member sleeps
     on a lock of its own until its group ends. A handover wakes one thread, which finds the
-    turn already its own: no thread is woken to find the turn taken and sleep again, nor
-    to wait for the lock the giver still holds, and a group's end wakes only its members.
+    turn already its own: none is woken to find the turn taken and sleep again, nor to
+    wait for the lock the giver still holds.
 
     SQLite only (`enabled`): there the write lock is taken first (BEGIN IMMEDIATE), so a
     group holding it longer orders no lock differently. PostgreSQL locks rows as it goes:
@@ -299,9 +219,6 @@ class GroupCommit:
         self._queue: deque[_Waiter] = deque()  # calls waiting for the turn, first come first served
         self._group: Group | None = None  # the group taking shape (not yet committing)
         self._holder: int | None = None  # thread holding the turn
-        self._flush_running = False  # a committer's fsync runs now (`_flush`)
-        self._in_flush = 0  # groups that fsync makes durable
-        self._unflushed: list[Group] = []  # groups committed since it began: the next flush's
 
     @property
     def condition(self) -> threading.Condition:
@@ -312,11 +229,6 @@ class GroupCommit:
     def waiting(self) -> int:
         """Calls waiting for the turn."""
         return len(self._queue)
-
-    @property
-    def flushing(self) -> int:
-        """Groups committed and not yet durable (their fsync runs or is next)."""
-        return self._in_flush + len(self._unflushed)
 
     def held_by_another(self) -> bool:
         """Does another thread hold the turn now?"""
@@ -332,8 +244,7 @@ class GroupCommit:
     def _open_group(self) -> Group:
         """(state lock held, by or for the turn's holder) The group taking shape, or a new one."""
         if self._group is None:
-            s = self._db.group_session()
-            self._group = Group(s, self._db.flushes_after_commit())
+            self._group = Group(self._db.group_session())
         return self._group
 
     def _hand_on(self) -> _Waiter | None:
@@ -427,9 +338,8 @@ class GroupCommit:
                 group.sleepers.append(sleeper)
 
     def _commit(self, group: Group) -> None:
-        """Commit the group (holding the turn), give the turn back, then make the commit
-        durable (`_flush`) while the next group works; tell the members."""
-        lead, waiting_to_flush = False, None
+        """Commit the group, holding the turn (the next calls queue and form the next group),
+        then tell its members and hand the turn on."""
         try:
             group.session.commit()
         except BaseException as e:
@@ -443,65 +353,13 @@ class GroupCommit:
             except Exception:
                 pass
         finally:
-            group.session.close()  # (the session is the next group's once the turn is given back)
-            flush = group.flush_after_commit and group.error is None
+            group.session.close()
             with self._cv:
+                group.done = True
+                self._wake_members(group)
                 nxt = self._hand_on()
-                if not flush:
-                    group.done = True
-                    self._wake_members(group)
-                else:
-                    self._unflushed.append(group)
-                    if self._flush_running:  # the next flush covers this group too
-                        group.flush_next = waiting_to_flush = _asleep()
-                    else:
-                        self._flush_running = lead = True
-                    self._changed()
             if nxt is not None:
                 nxt.lock.release()
-        if waiting_to_flush is not None:
-            try:
-                waiting_to_flush.acquire()  # the group was flushed, or this thread flushes next
-            except BaseException:
-                with self._cv:
-                    lead = not group.done and group.flush_next is None
-                if lead:  # (the flush was handed to this thread: it still runs it)
-                    self._flush()
-                raise
-            lead = not group.done
-        if lead:
-            self._flush()
-
-    def _flush(self) -> None:
-        """(this thread runs the flushes now) One fsync for every group committed and not yet
-        durable; then the first group committed meanwhile has its committer run the next one.
-        One flush runs at a time, and the groups that commit during it share the next."""
-        with self._cv:
-            batch, self._unflushed = self._unflushed, []
-            self._in_flush = len(batch)
-        error: BaseException | None = None
-        try:
-            self._db.sync_log()
-        except BaseException as e:  # durability unknown: every member hears it failed
-            error = e
-        with self._cv:
-            self._in_flush = 0
-            for g in batch:
-                if error is not None:
-                    g.error = error
-                g.done = True
-                self._wake_members(g)
-                if g.flush_next is not None:  # its committer waits for this flush
-                    g.flush_next.release()
-                    g.flush_next = None
-            if self._unflushed:
-                first = self._unflushed[0]
-                handed, first.flush_next = first.flush_next, None
-                if handed is not None:
-                    handed.release()  # its committer runs the next flush
-            else:
-                self._flush_running = False
-            self._changed()
 
 
 class GroupCommitFailed(RuntimeError):
@@ -515,28 +373,6 @@ class GroupCommitFailed(RuntimeError):
 ADDED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "audit_trace": (("source_ip", "VARCHAR(64)", "''"),),
 }
-
-
-def _wal_path(url: str) -> str | None:
-    """The write-ahead log file of a SQLite database file (None: an in-memory database)."""
-    from sqlalchemy.engine import make_url
-
-    name = make_url(url).database
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return os.path.abspath(name) + "-wal"
-
-
-def _sync_directory(path: str) -> None:
-    """Flush a directory's entries (where the system allows opening a directory)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _upgrade(conn: Any) -> list[str]:
