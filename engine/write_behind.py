@@ -39,7 +39,7 @@ def _load_sync_file_range() -> SyncRange | None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         func = libc.sync_file_range
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library by that name, or no such function
         return None
     func.argtypes = [ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong, ctypes.c_uint]
     func.restype = ctypes.c_int
