@@ -18,7 +18,6 @@ connection (`group_session`), so a call pays no session set-up nor pool check-ou
 from __future__ import annotations
 
 import threading
-from collections import deque
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -162,27 +161,6 @@ class Group:
         self.members = 0  # members whose work is in the transaction (or rolled back to their savepoint)
         self.done = False
         self.error: BaseException | None = None
-        self.sleepers: list[Any] = []  # members' locks, released when the group ends
-
-
-class _Waiter:
-    """A call queued for the turn: its own lock, released by whoever hands it the turn (so
-    it wakes holding the turn, with no shared lock to fight for), and the group it joins
-    (None: a new one)."""
-
-    __slots__ = ("ident", "lock", "group")
-
-    def __init__(self, ident: int) -> None:
-        self.ident = ident
-        self.lock = _asleep()
-        self.group: Group | None = None
-
-
-def _asleep() -> Any:
-    """A lock taken already: whoever acquires it next sleeps until someone releases it."""
-    lock = threading.Lock()
-    lock.acquire()
-    return lock
 
 
 class GroupCommit:
@@ -193,16 +171,9 @@ class GroupCommit:
     A call takes the turn (`enter`), does its work on the group's session, and gives the
     turn back (`leave`): when nobody is waiting for the turn it commits the group itself,
     holding the turn while it does (the next calls queue and form the next group);
-    otherwise it hands the turn to the first call waiting and sleeps until a later member
-    has committed. Nobody returns before the commit that makes its work durable, and when
-    that commit fails every member learns it. A single caller never waits: it commits its
-    own transaction at once.
-
-    The turn is handed over, not fought for: each waiting call sleeps on a lock of its own
-    that the giver releases once it has made that call the holder, and each member sleeps
-    on a lock of its own until its group ends. A handover wakes one thread, which finds the
-    turn already its own: none is woken to find the turn taken and sleep again, nor to
-    wait for the lock the giver still holds.
+    otherwise it passes the turn on and waits until a later member has committed. Nobody
+    returns before the commit that makes its work durable, and when that commit fails every
+    member learns it. A single caller never waits: it commits its own transaction at once.
 
     SQLite only (`enabled`): there the write lock is taken first (BEGIN IMMEDIATE), so a
     group holding it longer orders no lock differently. PostgreSQL locks rows as it goes:
@@ -214,10 +185,13 @@ class GroupCommit:
     def __init__(self, db: "Database") -> None:
         self._db = db
         self.enabled = db.is_sqlite
-        self._cv = threading.Condition(threading.Lock())  # guards the state; observers (tests) are told of every change
+        lock = threading.Lock()
+        self._cv = threading.Condition(lock)  # observers (tests): told of every change
+        self._turn_cv = threading.Condition(lock)  # calls waiting for the turn: woken one at a time
+        self._done_cv = threading.Condition(lock)  # members waiting for their group's commit
         self._busy = False
-        self._queue: deque[_Waiter] = deque()  # calls waiting for the turn, first come first served
-        self._group: Group | None = None  # the group taking shape (not yet committing)
+        self._waiting = 0
+        self._group: Group | None = None
         self._holder: int | None = None  # thread holding the turn
 
     @property
@@ -228,7 +202,7 @@ class GroupCommit:
     @property
     def waiting(self) -> int:
         """Calls waiting for the turn."""
-        return len(self._queue)
+        return self._waiting
 
     def held_by_another(self) -> bool:
         """Does another thread hold the turn now?"""
@@ -241,125 +215,66 @@ class GroupCommit:
     def _changed(self) -> None:
         self._cv.notify_all()  # (costs nothing when nobody observes)
 
-    def _open_group(self) -> Group:
-        """(state lock held, by or for the turn's holder) The group taking shape, or a new one."""
-        if self._group is None:
-            self._group = Group(self._db.group_session())
-        return self._group
-
-    def _hand_on(self) -> _Waiter | None:
-        """(state lock held) Hand the turn to the first waiting call (→ it, to wake once the
-        lock is released), or free it (→ None)."""
-        if self._queue:
-            w = self._queue.popleft()
-            self._holder, w.group = w.ident, self._group  # (None after a commit: it opens the next)
-            self._changed()
-            return w
-        self._busy, self._holder = False, None
-        self._changed()
-        return None
-
-    @staticmethod
-    def _wake_members(group: Group | None) -> None:
-        """(state lock held) Wake the members sleeping until `group` ends (or is orphaned)."""
-        if group is not None:
-            for sleeper in group.sleepers:
-                sleeper.release()
-            group.sleepers.clear()
-
     def enter(self) -> Group:
-        me = threading.get_ident()
         with self._cv:
-            if not self._busy:
-                self._busy, self._holder = True, me
-                self._changed()  # (an observer may wait for the turn to be taken)
-                return self._open_group()
-            w = _Waiter(me)
-            self._queue.append(w)
+            self._waiting += 1
             self._changed()  # (lets an observer see the queue grow: `waiting`)
-        try:
-            w.lock.acquire()  # released by the one handing this call the turn
-        except BaseException:
-            self._give_up(w)
-            raise
-        if w.group is not None:
-            return w.group
-        with self._cv:
-            return self._open_group()
-
-    def _give_up(self, w: _Waiter) -> None:
-        """A call interrupted while waiting for the turn: out of the queue, or, if the turn
-        was handed to it meanwhile, hand it on; the members of the group taking shape are
-        woken when nobody is left to commit it (one of them does)."""
-        with self._cv:
-            if w in self._queue:
-                self._queue.remove(w)
-                nxt = None
-                self._changed()
-            else:
-                nxt = self._hand_on()
-            if not self._busy and not self._queue:
-                self._wake_members(self._group)
-        if nxt is not None:
-            nxt.lock.release()
+            try:
+                while self._busy:
+                    self._turn_cv.wait()
+            except BaseException:
+                self._turn_cv.notify()  # the turn may have been passed to this one
+                self._done_cv.notify_all()  # a member may be waiting for this one to commit
+                raise
+            finally:
+                self._waiting -= 1
+            self._busy, self._holder = True, threading.get_ident()
+            self._changed()  # (an observer may wait for the turn to be taken)
+            if self._group is None:
+                self._group = Group(self._db.group_session())
+            return self._group
 
     def leave(self, group: Group) -> None:
         """Give the turn back; return once the group is committed (raise if that failed)."""
-        sleeper, nxt = None, None
         with self._cv:
             group.members += 1
-            if self._queue:
-                nxt = self._hand_on()
-                sleeper = _asleep()
-                group.sleepers.append(sleeper)
-            else:
+            commit_now = self._waiting == 0
+            if commit_now:
                 self._group = None  # the next call starts the next group
-        if sleeper is None or self._await_end(group, sleeper, nxt):
-            self._commit(group)
+            else:
+                self._busy, self._holder = False, None
+                self._turn_cv.notify()  # one waiting call takes the turn
+                self._changed()
+                while not group.done:
+                    if not self._busy and self._waiting == 0 and self._group is group:
+                        # whoever was waiting gave up before taking the turn: commit it here
+                        self._busy, self._holder, self._group = True, threading.get_ident(), None
+                        commit_now = True
+                        break
+                    self._done_cv.wait()
+        if commit_now:
+            try:
+                group.session.commit()
+            except BaseException as e:
+                group.error = e
+                try:
+                    group.session.rollback()
+                except Exception:
+                    pass
+                try:
+                    self._db.drop_group_session()
+                except Exception:
+                    pass
+            finally:
+                group.session.close()
+                with self._cv:
+                    group.done = True
+                    self._busy, self._holder = False, None
+                    self._done_cv.notify_all()
+                    self._turn_cv.notify()
+                    self._changed()
         if group.error is not None:
             raise GroupCommitFailed() from group.error
-
-    def _await_end(self, group: Group, sleeper: Any, nxt: _Waiter | None) -> bool:
-        """Wake the call the turn was handed to, then sleep until the group has ended
-        (→ False), or until nobody is left to commit it (whoever was waiting gave up before
-        taking the turn: → True, the turn taken here)."""
-        if nxt is not None:
-            nxt.lock.release()
-        while True:
-            sleeper.acquire()
-            with self._cv:
-                if group.done:
-                    return False
-                if not self._busy and not self._queue and self._group is group:
-                    self._busy, self._holder, self._group = True, threading.get_ident(), None
-                    self._changed()
-                    return True
-                sleeper = _asleep()
-                group.sleepers.append(sleeper)
-
-    def _commit(self, group: Group) -> None:
-        """Commit the group, holding the turn (the next calls queue and form the next group),
-        then tell its members and hand the turn on."""
-        try:
-            group.session.commit()
-        except BaseException as e:
-            group.error = e
-            try:
-                group.session.rollback()
-            except Exception:
-                pass
-            try:
-                self._db.drop_group_session()
-            except Exception:
-                pass
-        finally:
-            group.session.close()
-            with self._cv:
-                group.done = True
-                self._wake_members(group)
-                nxt = self._hand_on()
-            if nxt is not None:
-                nxt.lock.release()
 
 
 class GroupCommitFailed(RuntimeError):
