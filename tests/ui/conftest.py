@@ -4,11 +4,11 @@ would differ) and no 0.2 s pressed look on buttons (a second click within it is 
 from __future__ import annotations
 
 import pytest
-import textual._wait
 from textual.css.stylesheet import Stylesheet
 from textual.widgets import Button, Input, TextArea
 
-from ui.helpers import make_app, press_returns_once_keys_are_taken, track_waiting_pumps
+from ui.helpers import (idle_waits_follow_the_app, make_app, press_returns_once_keys_are_taken,
+                        track_waiting_pumps)
 from ui.sample_data import fixed_ec_material, populate_events, populate_keys, populate_users
 
 
@@ -32,15 +32,10 @@ def _no_button_press_effect(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _short_idle_polls(monkeypatch):
-    # Pilot.press waits for the app to go idle after every key by sleeping in 20 ms slices
-    # (textual._wait); 2 ms slices find the same idle moments without the dead time. The
-    # tests' own settle() still waits for every worker and message before asserting.
-    monkeypatch.setattr("textual._wait.SLEEP_GRANULARITY", 0.002)
-    monkeypatch.setattr("textual._wait.SLEEP_IDLE", 0.001)
-    # and its least wait, 20 ms where the pilot waits for animations and the snapshot's last
-    # look, was fixed when textual._wait was imported: one 2 ms slice, as everywhere else
-    monkeypatch.setattr(textual._wait.wait_for_idle, "__defaults__", (0.002, 1))
+def _idle_waits_follow_the_app(monkeypatch):
+    """Pilot's waits for the app to go idle end when it has, with no dead time
+    (helpers.idle_waits_follow_the_app)."""
+    idle_waits_follow_the_app(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,11 @@
 and `snap(...)` for SVG snapshots."""
 from __future__ import annotations
 
+import asyncio
+from time import monotonic
+
+import textual._wait
+from textual._context import active_app
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerState
@@ -31,6 +36,47 @@ def track_waiting_pumps(monkeypatch) -> None:
             self._waits_for_message = False
 
     monkeypatch.setattr(MessagePump, "_get_message", get_message)
+
+
+BUSY_SPINS = 3  # rounds that only yield to the event loop before each further one sleeps 1 ms
+
+
+def _handling_messages(app) -> bool:
+    """Does any node of the app have a message queued or under way, or a callback due after
+    one (a handler awaiting a thread counts: its pump is not waiting for its next message)?"""
+    return bool(app._batch_count) or any(
+        not node._closed and (not node._message_queue.empty() or node._pending_message is not None
+                              or node._next_callbacks or getattr(node, "_waits_for_message", True) is False)
+        for node in (app, *app._registry))
+
+
+def idle_waits_follow_the_app(monkeypatch) -> None:
+    """Textual waits for "idle" (after each typed key, in every pause) by sleeping in slices
+    until the process's CPU time stops advancing: at least one slice of dead time per wait,
+    thousands of them in a run. Here that wait ends as soon as the app itself has no worker
+    running and no message queued or under way, found by yielding to the event loop (1 ms
+    sleeps only while something is still going on, so threads get their turn); bounded by
+    the same `max_sleep`. Outside an app's context the slices remain, 2 ms each."""
+    sliced = textual._wait.wait_for_idle
+
+    async def wait_for_idle(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+        app = active_app.get(None)
+        if app is None or not app.is_running:
+            await sliced(0.002, max_sleep)
+            return
+        deadline = monotonic() + max_sleep
+        spins = 0
+        while monotonic() < deadline:
+            await asyncio.sleep(0.001 if spins >= BUSY_SPINS else 0)
+            spins += 1
+            if any(not w.is_finished for w in app.workers) or _handling_messages(app):
+                continue
+            return
+
+    monkeypatch.setattr("textual._wait.SLEEP_GRANULARITY", 0.002)
+    monkeypatch.setattr("textual._wait.SLEEP_IDLE", 0.001)
+    for module in ("textual.app", "textual.pilot"):
+        monkeypatch.setattr(f"{module}.wait_for_idle", wait_for_idle)
 
 
 KEY_ROUNDS = 5000  # a bound, never reached: the app takes a held key within KEY_WAIT_LIMIT
@@ -84,7 +130,7 @@ async def settle(pilot: Pilot) -> None:
         await app.animator.wait_until_complete()
         if getattr(app, "held_keys", None) or getattr(app, "key_in_flight", None) is not None:
             quiet_rounds = 0  # typed keys still queued by the app: not settled yet
-            await pilot.pause(0.01)
+            await pilot.pause()  # (its idle wait: until the app handed a key on)
             continue
         running = [w for w in app.workers if not w.is_finished]
         if running:
