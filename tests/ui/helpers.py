@@ -41,13 +41,16 @@ def track_waiting_pumps(monkeypatch) -> None:
 BUSY_SPINS = 3  # rounds that only yield to the event loop before each further one sleeps 1 ms
 
 
+def _handling_a_message(node) -> bool:
+    """Has this node (the app, a screen, a widget) a message queued or under way, or a
+    callback due after one? A handler awaiting a thread counts: its pump is not waiting for
+    its next message (track_waiting_pumps)."""
+    return not node._closed and (not node._message_queue.empty() or node._pending_message is not None
+                                 or bool(node._next_callbacks) or getattr(node, "_waits_for_message", True) is False)
+
+
 def _handling_messages(app) -> bool:
-    """Does any node of the app have a message queued or under way, or a callback due after
-    one (a handler awaiting a thread counts: its pump is not waiting for its next message)?"""
-    return bool(app._batch_count) or any(
-        not node._closed and (not node._message_queue.empty() or node._pending_message is not None
-                              or node._next_callbacks or getattr(node, "_waits_for_message", True) is False)
-        for node in (app, *app._registry))
+    return bool(app._batch_count) or any(_handling_a_message(node) for node in (app, *app._registry))
 
 
 def idle_waits_follow_the_app(monkeypatch) -> None:
@@ -106,10 +109,7 @@ def _busy_nodes(app) -> list:
     """The app's nodes with a message queued or under way, or a callback due after one; the
     screen itself when a layout, repaint or after-refresh callback is still to come."""
     screen = app.screen
-    busy = [node for node in (app, *app._registry)
-            if not node._closed and (not node._message_queue.empty() or node._pending_message is not None
-                                     or node._next_callbacks
-                                     or getattr(node, "_waits_for_message", True) is False)]
+    busy = [node for node in (app, *app._registry) if _handling_a_message(node)]
     if (app._batch_count or screen._layout_required or screen._scroll_required
             or screen._repaint_required or screen._dirty_widgets or screen._recompose_required
             or screen._callbacks):
