@@ -22,11 +22,6 @@ PASS = "correct horse"
 OTHER = "battery staple"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
-
-
 def doc(home) -> dict:
     return json.loads((home / ROOT_KEY_FILE).read_text())
 

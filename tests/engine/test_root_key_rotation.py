@@ -47,11 +47,6 @@ OTHER_MATERIAL = bytes(range(1, 33))
 MESSAGE = b"a message"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
-
-
 def oaep_wrap(public_key_b64: str, material: bytes) -> str:
     pub = serialization.load_der_public_key(base64.b64decode(public_key_b64))
     ct = pub.encrypt(material, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()),  # type: ignore[union-attr]

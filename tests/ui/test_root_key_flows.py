@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from textual.widgets import Checkbox, Input, Static
 
 from dewtui.shell import rootkey_settings
@@ -21,11 +20,6 @@ from ui.helpers import SIZE, make_app, settle, toasts
 
 PASS = "correct horse"
 TITLES = ["Seal now", "Change root passphrase…", "Remove root passphrase…", "Rotate root key…"]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
 
 
 def kind(eng) -> str:

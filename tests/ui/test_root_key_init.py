@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from dewtui.shell.rootkey_init import init_command
 from engine import Engine, SeededRng
 from engine.hsm.rootkey import ROOT_KEY_FILE
-
-
-@pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
 
 
 def run(home, *args, input=None):

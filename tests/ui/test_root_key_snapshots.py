@@ -17,11 +17,6 @@ PASS = "correct horse"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
 
-@pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
-
-
 @pytest.fixture
 def sealed_file_eng(eng):
     eng.set_root_passphrase(PASS)

@@ -6,16 +6,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 from dewtui.keys.table import KeyTable
 from dewtui.shell.rootkey_dialogs import FirstStartDialog
 from ui.helpers import SIZE, make_app, settle
-
-
-@pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr("engine.hsm.rootkey._SCRYPT_N", 2 ** 10)
 
 
 def rows_drawn_when_offered(app) -> list[int]:
