@@ -31,6 +31,7 @@ NAME_TAKEN = INVALID
 VERSION_QUOTA = INVALID           # every version carries a stage: none can be dropped
 
 SYSCURRENT, SYSPREVIOUS = "SYSCURRENT", "SYSPREVIOUS"
+LATEST = "latest"  # the version id that names the SYSCURRENT version
 BUILTIN_STAGES = (SYSCURRENT, SYSPREVIOUS)
 ENABLED, PENDING_DELETE = "ENABLED", "PENDING_DELETE"
 SECRET_TYPES = ("COMMON",)
@@ -48,6 +49,13 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 def bad(message: str, code: str = INVALID) -> DewError:
     return DewError(code, message, 400)
+
+
+def no_version(secret_name: str, version_id: str) -> DewError:
+    """CSMS.0005 for a version the secret lacks (`latest`: it has no SYSCURRENT version)."""
+    if version_id == LATEST:
+        return bad(f"secret {secret_name} has no SYSCURRENT version", NOT_FOUND)
+    return bad(f"secret {secret_name} has no version {version_id}", NOT_FOUND)
 
 
 def check_name(name: object) -> str:

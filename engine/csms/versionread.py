@@ -18,12 +18,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine import rowload
-from engine.csms.rules import BUILTIN_STAGES, NO_SECRET, NOT_FOUND, SYSCURRENT, bad, check_version_id
+from engine.csms.rules import (BUILTIN_STAGES, LATEST, NO_SECRET, SYSCURRENT, bad, check_version_id,
+                               no_version)
 from engine.db import run
 from engine.models.csms import Secret, SecretStage, SecretVersion
 from engine.models.kms import Cmk
-
-LATEST = "latest"
 
 # the tables of the SELECT, in the order of its columns: (model, alias)
 _TABLES: tuple[tuple[type, str], ...] = (
@@ -101,13 +100,13 @@ class VersionRead:
         if version_id == LATEST:
             current = [st.version_id for st in staged if st.stage_name == SYSCURRENT]
             if not current:
-                raise bad(f"secret {secret.name} has no SYSCURRENT version", NOT_FOUND)
+                raise no_version(secret.name, LATEST)
             version_id = current[0]
         else:
             check_version_id(version_id)
         v = self._made(s, SecretVersion, 0, 1)
         if v is None:
-            raise bad(f"secret {secret.name} has no version {version_id}", NOT_FOUND)
+            raise no_version(secret.name, version_id)
         self.key = self._made(s, Cmk, 0, 2)  # held here: the session keeps only weak references
         names = sorted((st.stage_name for st in staged), key=lambda n: (n not in BUILTIN_STAGES, n))
         return v, {v.version_id: tuple(names)}

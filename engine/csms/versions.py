@@ -6,8 +6,8 @@ format). Only `wrapped_dek` (hex of that blob) and `sealed_value` are stored; th
 exists in memory only for the call, and an opened data key only in memory while the root key
 is open (`engine.csms.openedkeys`, as KMS keeps opened key material). Both layers bind the
 secret id and the version id as associated data, so a sealed row copied onto another secret
-or version fails to open. Everything here runs inside the caller's transaction (never a nested service call:
-the database has one writer).
+or version fails to open. Everything here runs inside the caller's transaction (never a
+nested service call: the database has one writer).
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 from engine import rowload
 from engine.codec import canonical
 from engine.csms import openedkeys
-from engine.csms.rules import (KEY_UNUSABLE, NOT_FOUND, SYSCURRENT, VERSION_QUOTA, bad,
-                               check_version_id)
+from engine.csms.rules import (KEY_UNUSABLE, LATEST, SYSCURRENT, VERSION_QUOTA, bad, check_version_id,
+                               no_version)
 from engine.csms.stages import move_stage, stages_by_version
 from engine.errors import CANNOT_DECRYPT, DewError
 from engine.kms import port as kms
@@ -140,12 +140,12 @@ def enforce_version_cap(s: Session, secret: Secret, cap: int, keep: str) -> None
 
 def load_version(s: Session, secret: Secret, version_id: str) -> SecretVersion:
     """A version by id, or `latest` (the SYSCURRENT one); CSMS.0005 when missing."""
-    if version_id == "latest":
+    if version_id == LATEST:
         st = rowload.get(s, SecretStage, (secret.secret_id, SYSCURRENT))
         if st is None:
-            raise bad(f"secret {secret.name} has no SYSCURRENT version", NOT_FOUND)
+            raise no_version(secret.name, LATEST)
         version_id = st.version_id
     row = rowload.get(s, SecretVersion, (secret.secret_id, check_version_id(version_id)))
     if row is None:
-        raise bad(f"secret {secret.name} has no version {version_id}", NOT_FOUND)
+        raise no_version(secret.name, version_id)
     return row
