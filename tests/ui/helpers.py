@@ -129,8 +129,7 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()  # what the screen has queued handled, then a layout pass
         await app.animator.wait_until_complete()
         if getattr(app, "held_keys", None) or getattr(app, "key_in_flight", None) is not None:
-            quiet_rounds = 0  # typed keys still queued by the app: not settled yet
-            await pilot.pause()  # (its idle wait: until the app handed a key on)
+            quiet_rounds = 0  # typed keys still queued by the app: the next round's pause waits
             continue
         running = [w for w in app.workers if not w.is_finished]
         if running:
