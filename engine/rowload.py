@@ -47,6 +47,7 @@ class _Plan:
         self.mapper: Any = inspect(model)
         self.names = [c.key for c in table.columns]
         self.pk = [c.name for c in table.primary_key.columns]
+        self.pk_at = [self.names.index(n) for n in self.pk]  # where the key's columns are in a row
         self._select = f"SELECT {', '.join(_quoted(c.name) for c in table.columns)} FROM {table.name}"
         self.sql = self.select_where(tuple(self.pk))
         self._where: dict[tuple[str, ...], str] = {}
@@ -148,7 +149,7 @@ def joined(s: SASession, model: type[M], values: Any) -> M | None:
     columns as `columns` lists them), made as `get` makes it (its MAC checked); None when
     its primary key is NULL (the missing side of an outer join)."""
     plan = _plan(model)
-    if any(values[plan.names.index(n)] is None for n in plan.pk):
+    if any(values[i] is None for i in plan.pk_at):
         return None
     return _loaded(s, plan, values)  # type: ignore[no-any-return]
 
