@@ -3,7 +3,10 @@
 All due times live in the database and `run_due` is idempotent, so this wrapper only
 decides *when* a pass happens; what is due is always read from the database. Passes
 never overlap (one APScheduler instance at a time, plus a lock for the optional immediate
-pass), and missed intervals are coalesced into one pass. The optional `on_pass(report)`
+pass), and missed intervals are coalesced into one pass. The immediate pass (`run_now`) runs
+in a thread of its own, not as a one-off APScheduler job: APScheduler removes such a job
+after submitting it, and a shutdown arriving in between made that removal raise in its
+thread. The optional `on_pass(report)`
 callback runs in the scheduler's thread after each pass (the TUI hands it to its own
 thread with `call_from_thread`).
 """
@@ -37,6 +40,7 @@ class SchedulerRunner:
         self.last_error: str = ""
         self._pass_lock = threading.Lock()
         self._scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
+        self._now_pass: threading.Thread | None = None
 
     @property
     def running(self) -> bool:
@@ -49,14 +53,19 @@ class SchedulerRunner:
         self._scheduler.add_job(self.run_once, "interval", seconds=self.interval, id=JOB_ID,
                                 coalesce=True, max_instances=1, replace_existing=True,
                                 misfire_grace_time=None)
-        if run_now:
-            self._scheduler.add_job(self.run_once, id=JOB_ID + "-now", coalesce=True,
-                                    max_instances=1, replace_existing=True)
         self._scheduler.start()
+        if run_now:
+            self._now_pass = threading.Thread(target=self.run_once, name=JOB_ID + "-now", daemon=True)
+            self._now_pass.start()
 
     def stop(self, wait: bool = True) -> None:
+        """Stop the interval; with `wait`, also until a pass under way (the immediate one too)
+        has finished."""
         if self.running:
             self._scheduler.shutdown(wait=wait)
+        now_pass, self._now_pass = self._now_pass, None
+        if wait and now_pass is not None and now_pass is not threading.current_thread():
+            now_pass.join()
 
     def run_once(self) -> DueReport | None:
         """One pass now; skipped (None) while another pass of this runner is running."""

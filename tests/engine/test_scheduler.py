@@ -186,3 +186,47 @@ def test_scheduler_command_runs_until_stopped(home, stop):
         rest.append(lines.get())
     assert seen[0].startswith("dewtui scheduler: a pass every 0.2 s")
     assert any("stopped" in x for x in seen + rest)
+
+
+
+def test_run_now_passes_at_once_and_stop_waits_for_it():
+    """The immediate pass runs long before the first interval, and stopping waits for it."""
+    started, release = threading.Event(), threading.Event()
+
+    class Slow:
+        def run_due(self):
+            started.set()
+            release.wait(timeout=30)
+            return "report"
+
+    runner = SchedulerRunner(Slow(), interval=3600)
+    runner.start(run_now=True)
+    try:
+        assert started.wait(timeout=30)
+        stopper = threading.Thread(target=runner.stop)
+        stopper.start()
+        release.set()
+        stopper.join(timeout=30)
+        assert not stopper.is_alive() and not runner.running
+        assert runner.passes == 1 and runner.last_report == "report"
+    finally:
+        release.set()
+
+
+def test_stopping_right_after_starting_raises_in_no_thread(monkeypatch):
+    """A stop arriving while the immediate pass is being started (quitting the TUI at once)
+    leaves no exception in any thread; once, a one-off APScheduler job's removal raised in
+    the scheduler's thread more often than not."""
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+
+    class Fine:
+        def run_due(self):
+            return "report"
+
+    for _ in range(50):
+        runner = SchedulerRunner(Fine(), interval=3600)
+        runner.start(run_now=True)
+        runner.stop()
+        assert runner.passes == 1
+    assert errors == []
