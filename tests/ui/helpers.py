@@ -3,6 +3,7 @@ and `snap(...)` for SVG snapshots."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from time import monotonic
 
 import textual._wait
@@ -53,13 +54,38 @@ def _handling_messages(app) -> bool:
     return bool(app._batch_count) or any(_handling_a_message(node) for node in (app, *app._registry))
 
 
+class Gate:
+    """Stands in for a slow engine call: the thread calling through it is held until the test
+    opens the gate. A held thread does nothing until then, so the UI's idle waits (a typed
+    key, a pause) do not wait for the workers held here, as they would for working ones."""
+
+    _lock = threading.Lock()
+    held = 0  # threads held at any gate now (tests run one at a time in a process)
+
+    def __init__(self) -> None:
+        self._opened = threading.Event()
+
+    def wait(self) -> None:
+        with Gate._lock:
+            Gate.held += 1
+        try:
+            self._opened.wait(timeout=30)
+        finally:
+            with Gate._lock:
+                Gate.held -= 1
+
+    def open(self) -> None:
+        self._opened.set()
+
+
 def idle_waits_follow_the_app(monkeypatch) -> None:
     """Textual waits for "idle" (after each typed key, in every pause) by sleeping in slices
     until the process's CPU time stops advancing: at least one slice of dead time per wait,
     thousands of them in a run. Here that wait ends as soon as the app itself has no worker
     running and no message queued or under way, found by yielding to the event loop (1 ms
     sleeps only while something is still going on, so threads get their turn); bounded by
-    the same `max_sleep`. Outside an app's context the slices remain, 2 ms each."""
+    the same `max_sleep`. Workers held at a test's `Gate` do not count as running. Outside
+    an app's context the slices remain, 2 ms each."""
     sliced = textual._wait.wait_for_idle
 
     async def wait_for_idle(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
@@ -72,7 +98,8 @@ def idle_waits_follow_the_app(monkeypatch) -> None:
         while monotonic() < deadline:
             await asyncio.sleep(0.001 if spins >= BUSY_SPINS else 0)
             spins += 1
-            if any(not w.is_finished for w in app.workers) or _handling_messages(app):
+            running = sum(not w.is_finished for w in app.workers)
+            if running > Gate.held or _handling_messages(app):
                 continue
             return
 

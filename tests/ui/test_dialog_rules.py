@@ -4,8 +4,6 @@ message beside the field and everything typed kept. The secret wizard opens at o
 fills its choices from a worker."""
 from __future__ import annotations
 
-import threading
-
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from dewtui.events.topic_dialog import TopicDialog
@@ -13,7 +11,7 @@ from dewtui.secrets.create_wizard import CreateSecretWizard
 from dewtui.secrets.delete_dialog import DeleteSecretDialog
 from dewtui.secrets.version_dialog import AddVersionDialog
 from dewtui.widgets.form import REFUSAL_CLASS, DiscardDialog
-from ui.helpers import SIZE, make_app, settle, toasts
+from ui.helpers import SIZE, Gate, make_app, settle, toasts
 from ui.pilot_steps import goto_secrets, secrets_cursor_to
 
 
@@ -172,11 +170,11 @@ async def test_delete_dialog_enter_without_the_name_says_why(events_eng):
 
 
 async def test_wizard_shows_at_once_and_fills_its_choices_from_a_worker(events_eng, monkeypatch):
-    release = threading.Event()
+    release = Gate()
     real = events_eng.kms.list_enterprise_projects
 
     def slow_projects(*a, **kw):
-        release.wait(timeout=30)
+        release.wait()
         return real(*a, **kw)
 
     app = make_app(events_eng)
@@ -191,7 +189,7 @@ async def test_wizard_shows_at_once_and_fills_its_choices_from_a_worker(events_e
         assert isinstance(wizard, CreateSecretWizard)  # open while the choices still load
         assert wizard.query_one("#secret-project", Select).loading
         await pilot.press(*"quick")  # typing works meanwhile
-        release.set()
+        release.open()
         await settle(pilot)
         assert not wizard.query_one("#secret-project", Select).loading
         assert not wizard.loading_choices
@@ -202,11 +200,11 @@ async def test_wizard_shows_at_once_and_fills_its_choices_from_a_worker(events_e
 async def test_audit_area_shows_at_once_loading_then_fills(events_eng, monkeypatch):
     from dewtui.audit.screen import AuditScreen
     from dewtui.widgets.paged_table import PagedTable
-    release = threading.Event()
+    release = Gate()
     real = events_eng.audit.list_traces
 
     def slow(*a, **kw):
-        release.wait(timeout=30)
+        release.wait()
         return real(*a, **kw)
 
     monkeypatch.setattr(events_eng.audit, "list_traces", slow)
@@ -220,6 +218,6 @@ async def test_audit_area_shows_at_once_loading_then_fills(events_eng, monkeypat
         table, pane = app.screen.query_one(PagedTable), app.screen.query_one("#audit-detail")
         assert pane.loading and not table.row_count
         assert "loading the trail" in str(app.screen.query_one("#audit-status", Static).render())
-        release.set()
+        release.open()
         await settle(pilot)
         assert not pane.loading and table.row_count

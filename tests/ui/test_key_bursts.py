@@ -3,12 +3,10 @@ a worker is busy: a burst posted at once (as a fast typist or a paste does) into
 dialog, the secret wizard and the detail tabs."""
 from __future__ import annotations
 
-import threading
-
 from textual import events
 from textual.widgets import DataTable, TabbedContent
 
-from ui.helpers import SIZE, make_app, settle
+from ui.helpers import SIZE, Gate, make_app, settle
 from ui.pilot_steps import secrets_cursor_to
 
 
@@ -20,10 +18,10 @@ def burst(app, *keys: str) -> None:
         app._driver.send_message(event)
 
 
-def busy_worker(app) -> threading.Event:
-    """A worker that runs until the returned event is set (e.g. a slow engine call)."""
-    release = threading.Event()
-    app.call_engine(lambda: release.wait(timeout=30), label="slow call")
+def busy_worker(app) -> Gate:
+    """A worker that runs until the returned gate is opened (e.g. a slow engine call)."""
+    release = Gate()
+    app.call_engine(release.wait, label="slow call")
     return release
 
 
@@ -46,7 +44,7 @@ async def test_tag_dialog_burst_key_tab_value(events_eng):
         release = busy_worker(app)
         burst(app, "a", "k", "2", "tab", "v", "2", "enter")
         await pilot.pause()
-        release.set()
+        release.open()
         await settle(pilot)
         tags = events_eng.csms.show_secret("api-token").tags
         assert [(t.key, t.value) for t in tags] == [("k2", "v2")]
@@ -61,7 +59,7 @@ async def test_wizard_burst_name_then_next(events_eng):
         release = busy_worker(app)
         burst(app, "n", *"pay-4", "enter", *"v4")
         await pilot.pause()
-        release.set()
+        release.open()
         await settle(pilot)
         wizard = app.screen
         assert type(wizard).__name__ == "CreateSecretWizard"
@@ -80,7 +78,7 @@ async def test_quick_rights_move_as_many_tabs(events_eng):
         release = busy_worker(app)
         burst(app, "right", "right", "right")
         await pilot.pause()
-        release.set()
+        release.open()
         await settle(pilot)
         assert tabs.active.endswith("tab-rotation")
 

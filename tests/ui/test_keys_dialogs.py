@@ -3,7 +3,6 @@ stays beside its field, the input kept), enter submits, and creating an RSA_4096
 progress while the material is generated."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from textual.widgets import Checkbox, Input, Select
@@ -11,7 +10,7 @@ from textual.widgets import Checkbox, Input, Select
 from dewtui.keys.create_dialog import CreateKeyDialog
 from dewtui.keys.import_wizard import ImportKeyDialog, WrappingDialog
 from dewtui.keys.screen import KeysScreen
-from ui.helpers import SIZE, settle, toasts
+from ui.helpers import SIZE, Gate, settle, toasts
 
 
 async def _open_create(pilot) -> CreateKeyDialog:
@@ -43,11 +42,11 @@ async def test_taken_alias_is_refused_beside_the_alias_and_the_form_stays(app, e
 
 
 async def test_rsa_4096_shows_progress_while_generating(app, eng, monkeypatch):
-    release = threading.Event()
+    release = Gate()
     create = type(eng.kms).create_key
 
     def slow_create(self, *args, **kw):
-        release.wait(timeout=30)
+        release.wait()
         return create(self, *args, **kw)
 
     async with app.run_test(size=SIZE) as pilot:
@@ -62,7 +61,7 @@ async def test_rsa_4096_shows_progress_while_generating(app, eng, monkeypatch):
         assert app.screen is dialog and dialog.query_one("#creating").display
         assert "Generating RSA_4096 key material" in str(dialog.query_one("#creating-what").render())
         await pilot.press("enter")  # a second submit while it runs does nothing
-        release.set()
+        release.open()
         await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         assert [(k.key_alias, k.key_spec) for k in eng.kms.list_keys().keys] == [("big-rsa", "RSA_4096")]

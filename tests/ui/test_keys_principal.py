@@ -2,11 +2,9 @@
 the key detail shows its frame before the key has been read."""
 from __future__ import annotations
 
-import threading
-
 from dewtui.keys.detail import KeyDetailScreen
 from dewtui.keys.screen import KeysScreen
-from ui.helpers import SIZE, settle
+from ui.helpers import SIZE, Gate, settle
 
 
 def _status(app) -> str:
@@ -73,11 +71,11 @@ async def test_key_detail_is_read_again_as_the_new_user(app, eng):
 
 async def test_key_detail_frame_shows_before_the_key_is_read(app, eng, monkeypatch):
     eng.kms.create_key("app/pay")
-    release = threading.Event()
+    release = Gate()
     describe = type(eng.kms).describe_key
 
     def slow_describe(self, key_id):
-        release.wait(timeout=30)
+        release.wait()
         return describe(self, key_id)
 
     async with app.run_test(size=SIZE) as pilot:
@@ -90,6 +88,6 @@ async def test_key_detail_frame_shows_before_the_key_is_read(app, eng, monkeypat
         assert isinstance(detail, KeyDetailScreen)
         assert not detail.tabs_shown()
         assert "Loading app/pay" in str(detail.query_one("#key-empty").render())
-        release.set()
+        release.open()
         await settle(pilot)
         assert detail.tabs_shown() and not detail.query_one("#key-empty").display
