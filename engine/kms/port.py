@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from engine.errors import DewError
 from engine.hsm.seal import Hsm
+from engine.integrity import INTEGRITY_CODE
 from engine.kms import ciphertext
 from engine.kms.defaults import ensure_default_key
 from engine.kms.envelope import decrypt_under, new_data_key
@@ -37,10 +38,14 @@ def key_label(state: str) -> str:
 
 
 def usable_key(s: Session, key_id: str, domain_id: str, refuse: Any) -> Cmk:
-    """The key row if it can seal or open now; else `refuse(message)` naming key and state."""
+    """The key row if it can seal or open now; else `refuse(message)` naming key and state.
+    A key row edited in the database is refused as KMS refuses it (DEW.0010), not as a key
+    that does not exist."""
     try:
         key = load_key(s, key_id)
-    except DewError:
+    except DewError as e:
+        if e.code == INTEGRITY_CODE:
+            raise
         raise refuse(f"KMS key {key_id} does not exist") from None
     if key.domain_id != domain_id:
         raise refuse(f"KMS key {key_id} does not exist")

@@ -213,6 +213,24 @@ def test_secret_pointed_at_another_key_is_refused(home, clock):
         eng.close()
 
 
+def test_an_edited_key_row_under_a_secret_is_refused_not_called_unusable(home, clock):
+    """A secret's calls that check its KMS key refuse an edited key row with the integrity
+    code, as KMS does: it is not reported as a key that merely cannot be used (CSMS.0401)."""
+    eng = _open(home, clock)
+    k = eng.kms.create_key("vault")
+    eng.csms.create_secret("api-token", secret_string="old", kms_key_id=k.key_id)
+    eng.kms.disable_key(k.key_id)
+    eng.close()
+    _tamper(home, ("UPDATE cmk SET key_state = ? WHERE key_id = ?", ENABLED, k.key_id))
+    eng = _open(home, clock)
+    try:
+        _refused(eng.csms.create_secret_version, "api-token", secret_string="new")
+        _refused(eng.csms.create_secret, "other", secret_string="x", kms_key_id=k.key_id)
+        assert [v.id for v in eng.csms.list_secret_versions("api-token")] == ["v1"]
+    finally:
+        eng.close()
+
+
 def test_user_made_administrator_in_the_file_is_refused(home, clock):
     eng = _open(home, clock)
     eng.iam.create_user("bob")
