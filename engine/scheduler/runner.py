@@ -5,10 +5,10 @@ decides *when* a pass happens; what is due is always read from the database. Pas
 never overlap (one APScheduler instance at a time, plus a lock for the optional immediate
 pass), and missed intervals are coalesced into one pass. The immediate pass (`run_now`) runs
 in a thread of its own, not as a one-off APScheduler job: APScheduler removes such a job
-after submitting it, and a shutdown arriving in between made that removal raise in its
-thread. The optional `on_pass(report)`
-callback runs in the scheduler's thread after each pass (the TUI hands it to its own
-thread with `call_from_thread`).
+after submitting it, and a shutdown coming in between (quitting at once) makes that removal
+raise in the scheduler's thread. The optional `on_pass(report)` callback runs in the
+scheduler's thread after each pass (the TUI hands it to its own thread with
+`call_from_thread`).
 """
 from __future__ import annotations
 

@@ -215,7 +215,7 @@ def test_run_now_passes_at_once_and_stop_waits_for_it():
 
 def test_stopping_right_after_starting_raises_in_no_thread(monkeypatch):
     """A stop arriving while the immediate pass is being started (quitting the TUI at once)
-    leaves no exception in any thread; once, a one-off APScheduler job's removal raised in
+    leaves no exception in any thread, as a one-off APScheduler job's removal leaves one in
     the scheduler's thread more often than not."""
     errors = []
     monkeypatch.setattr(threading, "excepthook", errors.append)
