@@ -64,11 +64,13 @@ def start_process(argv: list[str], ready: Callable[[str], str | None], timeout: 
     env = {k: v for k, v in os.environ.items() if k != "DEW_PASSPHRASE"}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: queue.Queue[str] = queue.Queue()
+    started = threading.Event()  # then the rest of its output is dropped as it comes
 
     def drain() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
-            lines.put(line)
+            if not started.is_set():
+                lines.put(line)
         lines.put("")
     threading.Thread(target=drain, daemon=True).start()
     deadline = time.monotonic() + timeout
@@ -81,6 +83,7 @@ def start_process(argv: list[str], ready: Callable[[str], str | None], timeout: 
             break
         found = ready(line)
         if found:
+            started.set()
             return proc, found
     stop_process(proc)
     raise RuntimeError(f"{' '.join(argv[1:5])} did not start")
