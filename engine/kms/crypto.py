@@ -23,7 +23,7 @@ from engine.kms.cryptoargs import authorized_key, b64, usable_key
 from engine.kms.datakeys import DataKeyOps
 from engine.kms.envelope import (decrypt_under, encrypt_under, peek_key_id,
                                  require_symmetric_encryption_key)
-from engine.kms.keyrows import load_key, open_version
+from engine.kms.keyrows import load_key_or, open_version
 from engine.kms.results import DecryptResult, EncryptResult, MacResult
 from engine.kms.rules import (INVALID, INVALID_CONTEXT, MISSING_PARAMETER, RANDOM_LENGTH, RANDOM_MULTIPLE,
                               RSA_CANNOT_DECRYPT, aad_bytes, as_bytes, b64_or_none, bits_param, check_size,
@@ -119,10 +119,7 @@ class KeyCrypto(DataKeyOps, AsymmetricOps):
             raise ciphertext.cipher_error()
         if named is None:
             # a key id read from the ciphertext: a missing or malformed one is tampering
-            try:
-                found = load_key(call.s, kid)
-            except DewError:
-                raise ciphertext.cipher_error() from None
+            found = load_key_or(call.s, kid, ciphertext.cipher_error)
             authorized_key(call, found, "kms:cmk:crypto", "decrypt-data")
         return decrypt_under(call.s, self.ctx.hsm, blob, aad, ciphertext.KIND_DATA, expected_key_id=kid)
 

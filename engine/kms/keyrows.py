@@ -8,12 +8,14 @@ The key row itself is read by every call: its state and current version decide.
 from __future__ import annotations
 
 import weakref
+from typing import Callable
 
 from sqlmodel import Session, select
 
 from engine import rowload
 from engine.errors import DewError
 from engine.hsm.seal import Hsm
+from engine.integrity import INTEGRITY_CODE
 from engine.kms.results import KeyDetails, Tag
 from engine.kms.rules import INTERNAL, NO_KEY, NOT_PENDING_IMPORT, check_key_id
 from engine.kms.states import KeyState
@@ -29,6 +31,17 @@ def load_key(s: Session, key_id: object, db=None) -> Cmk:
     if row is None:
         raise DewError(NO_KEY, f"key {key_id} does not exist", 404)
     return row
+
+
+def load_key_or(s: Session, key_id: object, refusal: Callable[[], DewError]) -> Cmk:
+    """The key row; a missing key or a malformed id refused with `refusal()` instead. A row
+    edited in the database is refused as everywhere (DEW.0010), never as a missing key."""
+    try:
+        return load_key(s, key_id)
+    except DewError as e:
+        if e.code == INTEGRITY_CODE:
+            raise
+        raise refusal() from None
 
 
 def find_by_alias(s: Session, domain_id: str, alias: str) -> Cmk | None:

@@ -14,13 +14,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from engine.errors import DewError
 from engine.hsm.seal import Hsm
-from engine.integrity import INTEGRITY_CODE
 from engine.kms import ciphertext
 from engine.kms.defaults import ensure_default_key
 from engine.kms.envelope import decrypt_under, new_data_key
-from engine.kms.keyrows import load_key
+from engine.kms.keyrows import load_key_or
 from engine.kms.specs import ENCRYPT_DECRYPT
 from engine.kms.states import KeyState
 from engine.models.kms import Cmk
@@ -41,12 +39,7 @@ def usable_key(s: Session, key_id: str, domain_id: str, refuse: Any) -> Cmk:
     """The key row if it can seal or open now; else `refuse(message)` naming key and state.
     A key row edited in the database is refused as KMS refuses it (DEW.0010), not as a key
     that does not exist."""
-    try:
-        key = load_key(s, key_id)
-    except DewError as e:
-        if e.code == INTEGRITY_CODE:
-            raise
-        raise refuse(f"KMS key {key_id} does not exist") from None
+    key = load_key_or(s, key_id, lambda: refuse(f"KMS key {key_id} does not exist"))
     if key.domain_id != domain_id:
         raise refuse(f"KMS key {key_id} does not exist")
     if key.key_state != KeyState.ENABLED.value:

@@ -213,6 +213,21 @@ def test_secret_pointed_at_another_key_is_refused(home, clock):
         eng.close()
 
 
+def test_an_edited_key_row_named_by_a_ciphertext_is_refused_not_called_a_bad_ciphertext(home, clock):
+    """decrypt-data finds its key from the ciphertext: an edited key row there is refused with
+    the integrity code, not as a ciphertext that cannot be decrypted."""
+    eng = _open(home, clock)
+    k = eng.kms.create_key("vault")
+    blob = eng.kms.encrypt_data(k.key_id, b"hello").cipher_text
+    eng.close()
+    _tamper(home, ("UPDATE cmk SET key_alias = ? WHERE key_id = ?", "renamed", k.key_id))
+    eng = _open(home, clock)
+    try:
+        _refused(eng.kms.decrypt_data, blob)
+    finally:
+        eng.close()
+
+
 def test_an_edited_key_row_under_a_secret_is_refused_not_called_unusable(home, clock):
     """A secret's calls that check its KMS key refuse an edited key row with the integrity
     code, as KMS does: it is not reported as a key that merely cannot be used (CSMS.0401)."""
